@@ -1,0 +1,176 @@
+# Sekisho - one non-recursive Makefile (DESIGN.md decision 1).
+#
+#   make            build libsekisho, the host library and the sekisho CLI
+#   make check      install missing Debian packages, build, run unit tests,
+#                   integration tests, fuzz-corpus regression, then the unit
+#                   and integration tests again under ASan+UBSan
+#   make run        build and start the product on the embedded default
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make bench      run the benchmarks in bench/
+#
+# Set SAN=1 for an ASan+UBSan build (output goes to build/asan).
+
+CC       ?= cc
+SAN      ?= 0
+ifeq ($(SAN),1)
+BUILD    ?= build/asan
+else
+BUILD    ?= build
+endif
+PREFIX   ?= /usr/local
+
+PKG_CORE := libsodium libcrypto
+PKG_HOST := sqlite3 inih libqrencode jansson
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wpointer-arith \
+            -Wcast-qual -Wnull-dereference -Wimplicit-fallthrough
+HARDEN   := -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+            -fno-strict-overflow -fno-delete-null-pointer-checks
+ifeq ($(SAN),1)
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+SANLD    := -fsanitize=address,undefined
+else
+OPT      := -O2 -g -D_FORTIFY_SOURCE=3
+SANLD    :=
+endif
+
+CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE
+CFLAGS   ?=
+CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) -fPIC \
+            $(shell pkg-config --cflags $(PKG_CORE) $(PKG_HOST) cmocka)
+LDHARD   := -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(SANLD)
+LIBS_CORE := $(shell pkg-config --libs $(PKG_CORE)) -lzxcvbn -lm
+LIBS_HOST := $(shell pkg-config --libs $(PKG_HOST))
+
+CORE_SRC := $(wildcard lib/*.c)
+HOST_SRC := $(wildcard lib/host/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+LIBCORE  := $(BUILD)/libsekisho.a
+LIBSO    := $(BUILD)/libsekisho.so.0
+LIBHOST  := $(BUILD)/libsekisho-host.a
+CLI      := $(BUILD)/sekisho
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+EXAMPLE_SRC := $(wildcard examples/*.c)
+EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
+
+.PHONY: all deps check unit integration fuzz-regress asan run fuzz bench \
+        install clean examples
+.DEFAULT_GOAL := all
+
+all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI)
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBCORE): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# The shared library exports only the public API (lib/libsekisho.map).
+$(LIBSO): $(CORE_OBJ) lib/libsekisho.map
+	$(CC) -shared -Wl,-soname,libsekisho.so.0 -Wl,--version-script=lib/libsekisho.map \
+	    $(LDHARD) -o $@ $(CORE_OBJ) $(LIBS_CORE)
+
+$(LIBHOST): $(HOST_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(CLI_OBJ) $(LIBHOST) $(LIBCORE)
+	$(CC) -pie $(LDHARD) -o $@ $(CLI_OBJ) $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBHOST) $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
+
+# Examples link only the core library: that is what a device firmware gets.
+$(BUILD)/examples/%: examples/%.c $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(LIBCORE) $(LIBS_CORE)
+
+examples: $(EXAMPLE_BIN)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+integration: all
+	@set -e; for t in tests/integration/*.sh; do \
+	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) sh $$t; done
+
+# The fuzz targets replay their corpus (plus a short random run) in make check;
+# make fuzz runs them for longer.
+FUZZ_CC      := clang
+FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -D_GNU_SOURCE \
+                -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKG_CORE) $(PKG_HOST))
+FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_HOST) $(LIBS_CORE)
+
+fuzz-regress: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+	    mkdir -p tests/fuzz/corpus/$$n; echo "== $$f (corpus + 10000 runs)"; \
+	    $$f -runs=10000 -seed=1 -max_len=4096 tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
+	      || { tail -40 build/fuzz/$$n.log; exit 1; }; done
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/new/$$n; \
+	    echo "== $$f ($(FUZZ_SECONDS)s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/new/$$n tests/fuzz/corpus/$$n; done
+
+asan:
+	@$(MAKE) --no-print-directory SAN=1 unit integration examples
+
+check: deps
+	@$(MAKE) --no-print-directory all examples
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory fuzz-regress
+	@$(MAKE) --no-print-directory asan
+	@echo "make check: all tests passed"
+
+build/bench/%: bench/%.c $(LIBHOST) $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE) -loath
+
+bench: deps all $(BENCH_BIN)
+	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; $$b; done
+
+# Until the web portal lands, `make run` initialises the embedded default
+# database in ./var and shows the bootstrap administrator's first sign-in.
+run: deps all
+	@./scripts/run.sh $(abspath $(CLI))
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sekisho \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/sekisho
+	install -m 0644 $(LIBCORE) $(LIBHOST) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 include/sekisho/*.h $(DESTDIR)$(PREFIX)/include/sekisho/
+	install -m 0644 docs/sekisho.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
