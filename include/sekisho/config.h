@@ -99,6 +99,18 @@ int sk_config_check(const sk_config *cfg, char *err, size_t err_size);
 int sk_config_load(sk_config *cfg, const char *path, char *err, size_t err_size)
 	__attribute__((warn_unused_result));
 
+/*
+ * Front-ends with settings of their own (sekishod's [server]) pass fn: it is
+ * called for every key of a section the library does not know and returns 1
+ * when it took the key, 0 when the key is unknown (an error), or -1 after
+ * writing a message to err.
+ */
+typedef int (*sk_config_extra_fn)(void *arg, const char *section, const char *key,
+				  const char *value, char *err, size_t err_size);
+int sk_config_load_ex(sk_config *cfg, const char *path, sk_config_extra_fn fn,
+		      void *arg, char *err, size_t err_size)
+	__attribute__((warn_unused_result));
+
 /* Same as sk_config_load on an in-memory text (used by the fuzz target and tests). */
 int sk_config_load_string(sk_config *cfg, const char *text, const char *name,
 			  char *err, size_t err_size) __attribute__((warn_unused_result));
