@@ -1,0 +1,50 @@
+/*
+ * lib/internal.h - what the modules of libsekisho share and nobody else sees.
+ */
+#ifndef SEKISHO_INTERNAL_H
+#define SEKISHO_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sekisho/config.h"
+#include "sekisho/ctx.h"
+#include "sekisho/error.h"
+#include "sekisho/store.h"
+
+struct sk_ctx {
+	sk_config cfg;
+	sk_store *store;
+	sk_clock_fn clock;
+	void *clock_arg;
+	uint8_t *seal_key;     /* sodium_malloc'd: TOTP secrets at rest */
+	uint8_t *audit_key;    /* sodium_malloc'd: audit chain MAC */
+	char decoy_hash[SK_PWHASH_MAX]; /* Argon2id of a random password */
+	int tx_depth;          /* nesting of sk__begin */
+	int tx_failed;         /* an inner level asked for rollback */
+	FILE *audit_mirror;    /* JSON lines copy of the audit chain, or NULL */
+};
+
+/*
+ * Transactions that nest: only the outermost begin/commit reach the store.
+ * sk__commit() commits at depth 0 unless an inner level rolled back, in which
+ * case the whole transaction is rolled back and SK_ERR_STORE returned.
+ */
+int sk__begin(sk_ctx *ctx);
+int sk__commit(sk_ctx *ctx);
+void sk__rollback(sk_ctx *ctx);
+
+/* Ends a transaction: commit when r == SK_OK, else roll back; returns r (or the commit error). */
+int sk__finish(sk_ctx *ctx, int r);
+
+/* Bounded string copy; returns SK_ERR_TOOLONG when src does not fit (dst is then ""). */
+int sk__strlcpy(char *dst, const char *src, size_t size);
+
+/* The store's ops, shortened. */
+#define ST(ctx) ((ctx)->store->ops)
+
+/* Whether a role string matches; names of roles. */
+const char *sk__role_name(int role);
+
+#endif
