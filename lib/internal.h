@@ -47,4 +47,34 @@ int sk__strlcpy(char *dst, const char *src, size_t size);
 /* Whether a role string matches; names of roles. */
 const char *sk__role_name(int role);
 
+/* --- privilege.c: the two-person rule ------------------------------------ */
+struct sk_actor;
+
+/*
+ * Decides whether a privileged action (bit of SK_APPROVE_*) may run now.
+ * SK_OK: run it (rule not configured, or fewer than two administrators
+ * exist).  SK_ERR_APPROVAL: a request was recorded and actor->approval_id set.
+ */
+int sk__privileged(sk_ctx *ctx, struct sk_actor *actor, unsigned bit,
+		   const char *action, const char *target, const char *param);
+
+/* Enabled, unexpired accounts whose base role is admin. */
+int sk__admin_count(sk_ctx *ctx, unsigned *n);
+
+/* --- account.c: the actions an approval runs ----------------------------- */
+int sk__do_set_role(sk_ctx *ctx, const struct sk_actor *actor, sk_user *u, int role);
+int sk__do_grant(sk_ctx *ctx, const struct sk_actor *actor, const sk_user *u, int role,
+		 int64_t until);
+int sk__do_reset_password(sk_ctx *ctx, const struct sk_actor *actor, sk_user *u,
+			  char *initial, size_t initial_size);
+int sk__do_unlock(sk_ctx *ctx, const struct sk_actor *actor, const sk_user *u);
+int sk__do_mfa_reset(sk_ctx *ctx, const struct sk_actor *actor, const sk_user *u);
+
+/* Looks up name after normalizing it. */
+int sk__user_by_name(sk_ctx *ctx, const char *name, sk_user *u);
+
+/* Address for audit records when the actor gave none. */
+#define SK__ADDR(a) ((a) != NULL && (a)->addr != NULL ? (a)->addr : "local")
+#define SK__ACTOR(a) ((a) != NULL && (a)->name != NULL ? (a)->name : "")
+
 #endif

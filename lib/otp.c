@@ -4,8 +4,10 @@
  *
  * HMAC comes from OpenSSL (EVP_MAC); constant-time comparison and wiping
  * from libsodium.  Nothing here allocates except sk_otpauth_uri() (OpenSSL
- * allocates its MAC context internally).  No global state: thread safe.
+ * allocates its MAC contexts internally).  Thread safe: the only global
+ * state is a set of unkeyed HMAC templates made once (see templates_init).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,10 +117,10 @@ sk_otp_alg_parse(const char *name, sk_otp_alg *out)
 
 /* One keyed HMAC context, reused for every counter of one call. */
 struct otp_mac {
-	EVP_MAC *mac;
 	EVP_MAC_CTX *ctx;
 	const uint8_t *key;
 	size_t key_len;
+	int keyed;  /* the key is set; later inits reuse its precomputed pads */
 };
 
 static int
@@ -131,25 +133,15 @@ key_check(const uint8_t *key, size_t key_len)
 	return SK_OK;
 }
 
-static void
-mac_close(struct otp_mac *m)
-{
-	EVP_MAC_CTX_free(m->ctx);  /* cleanses the keyed state */
-	EVP_MAC_free(m->mac);
-	m->ctx = NULL;
-	m->mac = NULL;
-}
-
-static int
-mac_open(struct otp_mac *m, const uint8_t *key, size_t key_len, sk_otp_alg alg)
+/* A new unkeyed HMAC context for alg, or NULL. */
+static EVP_MAC_CTX *
+mac_ctx_new(sk_otp_alg alg)
 {
 	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx = NULL;
 	char digest[8];
 
-	m->mac = NULL;
-	m->ctx = NULL;
-	m->key = key;
-	m->key_len = key_len;
 	switch (alg) {
 	case SK_OTP_SHA256:
 		memcpy(digest, "SHA256", sizeof("SHA256"));
@@ -163,13 +155,55 @@ mac_open(struct otp_mac *m, const uint8_t *key, size_t key_len, sk_otp_alg alg)
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
-	if ((m->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (m->ctx = EVP_MAC_CTX_new(m->mac)) == NULL ||
-	    EVP_MAC_CTX_set_params(m->ctx, params) != 1) {
-		mac_close(m);
-		return SK_ERR_CRYPTO;
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	if ((ctx = EVP_MAC_CTX_new(mac)) != NULL &&
+	    EVP_MAC_CTX_set_params(ctx, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
 	}
-	return SK_OK;
+	EVP_MAC_free(mac);  /* the context holds its own reference */
+	return ctx;
+}
+
+/*
+ * Fetching HMAC and the digest by name costs OpenSSL 3 more than the three
+ * MACs of a verification, so one unkeyed context per algorithm is made once
+ * per process and duplicated for each call.  The templates hold no key and
+ * are never written after templates_init(), so concurrent
+ * EVP_MAC_CTX_dup() calls on them are safe.
+ */
+static pthread_once_t templates_once = PTHREAD_ONCE_INIT;
+static EVP_MAC_CTX *templates[3];
+
+static void
+templates_init(void)
+{
+	templates[SK_OTP_SHA1] = mac_ctx_new(SK_OTP_SHA1);
+	templates[SK_OTP_SHA256] = mac_ctx_new(SK_OTP_SHA256);
+	templates[SK_OTP_SHA512] = mac_ctx_new(SK_OTP_SHA512);
+}
+
+static void
+mac_close(struct otp_mac *m)
+{
+	EVP_MAC_CTX_free(m->ctx);  /* cleanses the keyed state */
+	m->ctx = NULL;
+}
+
+/* alg has been validated by the caller. */
+static int
+mac_open(struct otp_mac *m, const uint8_t *key, size_t key_len, sk_otp_alg alg)
+{
+	m->ctx = NULL;
+	m->key = key;
+	m->key_len = key_len;
+	m->keyed = 0;
+	if (pthread_once(&templates_once, templates_init) == 0 && templates[alg] != NULL)
+		m->ctx = EVP_MAC_CTX_dup(templates[alg]);
+	if (m->ctx == NULL)
+		m->ctx = mac_ctx_new(alg);  /* no template (or dup failed): the slow way */
+	return m->ctx != NULL ? SK_OK : SK_ERR_CRYPTO;
 }
 
 /*
@@ -189,11 +223,16 @@ mac_code(struct otp_mac *m, uint64_t counter, unsigned digits, char *out)
 		msg[i] = (uint8_t)(counter & 0xff);
 		counter >>= 8;
 	}
-	/* Init with the key every time: it resets the context (RFC 2104 ipad). */
-	if (EVP_MAC_init(m->ctx, m->key, m->key_len, NULL) != 1 ||
+	/*
+	 * The first init sets the key; later ones pass NULL, which restarts
+	 * HMAC from the keyed inner/outer states without hashing the key again.
+	 */
+	if (EVP_MAC_init(m->ctx, m->keyed ? NULL : m->key, m->keyed ? 0 : m->key_len,
+			 NULL) != 1 ||
 	    EVP_MAC_update(m->ctx, msg, sizeof(msg)) != 1 ||
 	    EVP_MAC_final(m->ctx, h, &hlen, sizeof(h)) != 1 || hlen < 20)
 		goto out;
+	m->keyed = 1;
 	off = h[hlen - 1] & 0x0f;
 	bin = ((uint32_t)(h[off] & 0x7f) << 24) | ((uint32_t)h[off + 1] << 16) |
 	      ((uint32_t)h[off + 2] << 8) | (uint32_t)h[off + 3];

@@ -183,14 +183,14 @@ utf8_scan(const unsigned char *s, size_t len, size_t *count)
 	return true;
 }
 
-/* Code points in s, counting any byte that is not a continuation byte. */
+/* Characters in s[0..len): bytes that are not UTF-8 continuation bytes. */
 static size_t
-loose_char_count(const char *s)
+loose_char_count(const char *s, size_t len)
 {
-	size_t n = 0;
+	size_t i, n = 0;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0u) != 0x80u)
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0u) != 0x80u)
 			n++;
 	return n;
 }
@@ -256,18 +256,13 @@ check_names(const unsigned char *pw, size_t len, const char *user_name,
 	if ((ulen > 0 && equal_nocase(pw, len, user_name, ulen)) ||
 	    (elen > 0 && equal_nocase(pw, len, email, elen)))
 		return SK_RULE_EQUALS_NAME;
-	if (ulen > 0 && loose_char_count(user_name) >= NAME_MIN_CONTAINED &&
+	/* "al" would ban every password with "al" in it: short names are skipped. */
+	if (loose_char_count(user_name, ulen) >= NAME_MIN_CONTAINED &&
 	    contains_nocase(pw, len, user_name, ulen))
 		return SK_RULE_CONTAINS_NAME;
-	if (llen > 0 && contains_nocase(pw, len, email, llen)) {
-		char local[256];
-		size_t n = llen < sizeof(local) ? llen : sizeof(local) - 1;
-
-		memcpy(local, email, n);
-		local[n] = '\0';
-		if (loose_char_count(local) >= NAME_MIN_CONTAINED)
-			return SK_RULE_CONTAINS_NAME;
-	}
+	if (loose_char_count(email, llen) >= NAME_MIN_CONTAINED &&
+	    contains_nocase(pw, len, email, llen))
+		return SK_RULE_CONTAINS_NAME;
 	return 0;
 }
 
@@ -499,6 +494,11 @@ rule_sentence(const sk_policy *p, uint32_t rule, bool ja, char *buf,
 		    "表示できる文字だけを使ってください。" :
 		    "Use only printable characters (no control characters "
 		    "or invalid text encoding).");
+		return;
+	case SK_RULE_SAME_AS_CURRENT:
+		append(buf, size, off, "%s", ja ?
+		    "現在のパスワードとは別のパスワードにしてください。" :
+		    "Choose a password different from your current one.");
 		return;
 	default:
 		append(buf, size, off, "%s", ja ?

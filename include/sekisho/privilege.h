@@ -21,6 +21,13 @@ extern "C" {
 int sk_privilege_grant(sk_ctx *ctx, sk_actor *actor, const char *name,
 		       sk_role role, int64_t until) __attribute__((warn_unused_result));
 
+/*
+ * Removes grants that have lapsed and audits each as role.lapse.  Effective
+ * roles never count a lapsed grant whether or not this ran; it keeps the
+ * records and the audit trail tidy.  Front-ends call it now and then.
+ */
+int sk_privilege_sweep(sk_ctx *ctx);
+
 /* Ends a grant early. */
 int sk_privilege_revoke(sk_ctx *ctx, sk_actor *actor, int64_t grant_id);
 

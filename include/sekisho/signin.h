@@ -38,6 +38,7 @@ typedef struct sk_signin {
 	char addr[SK_ADDR_MAX];
 	int64_t started_at;
 	int64_t enroll_device_id;   /* pending enrollment, 0 = none */
+	int mfa_ok;                 /* second factor passed (or enrolled) in this sign-in */
 	int used_recovery;          /* signed in with a recovery code */
 } sk_signin;
 

@@ -125,9 +125,11 @@ test_hotp_args(void **state)
 	assert_string_equal(out, "755224");
 	/* A 64-byte key is the maximum and works (RFC 6238 SHA-512 seed). */
 	assert_int_equal(sk_hotp(seed64, SEED64_LEN, 0, SK_OTP_SHA512, 6, out, 7), SK_OK);
-	/* 7 digits: the RFC 4226 value mod 10^7. */
+	/* 7 and 8 digits: RFC 4226's 31-bit value 1284755224 mod 10^7, 10^8. */
 	assert_int_equal(sk_hotp(seed20, SEED20_LEN, 0, SK_OTP_SHA1, 7, out, sizeof(out)), SK_OK);
-	assert_int_equal(strlen(out), 7);
+	assert_string_equal(out, "4755224");
+	assert_int_equal(sk_hotp(seed20, SEED20_LEN, 0, SK_OTP_SHA1, 8, out, 9), SK_OK);
+	assert_string_equal(out, "84755224");
 }
 
 static void

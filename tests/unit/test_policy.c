@@ -27,6 +27,7 @@ static const uint32_t all_rules[SK_RULE__COUNT] = {
 	SK_RULE_MIN_LENGTH, SK_RULE_MAX_LENGTH, SK_RULE_CLASSES,
 	SK_RULE_UPPER, SK_RULE_LOWER, SK_RULE_DIGIT, SK_RULE_EQUALS_NAME,
 	SK_RULE_CONTAINS_NAME, SK_RULE_GUESSABLE, SK_RULE_INVALID_UTF8,
+	SK_RULE_SAME_AS_CURRENT,
 };
 
 static sk_policy
@@ -704,6 +705,7 @@ test_rule_messages(void **state)
 	for (i = 0; i < N_PRESETS; i++) {
 		p = preset(presets[i]);
 		for (r = 0; r < SK_RULE__COUNT; r++) {
+			assert_int_equal(all_rules[r], 1u << r); /* none missed */
 			for (l = 0; l < 2; l++) {
 				const char *m = sk_policy_rule_message(&p,
 				    all_rules[r], langs[l], buf, sizeof(buf));
@@ -751,6 +753,9 @@ test_rule_messages(void **state)
 	    buf, sizeof(buf)), "Use at least 12 characters.");
 	assert_string_equal(sk_policy_rule_message(&p, SK_RULE_MAX_LENGTH, "en",
 	    buf, sizeof(buf)), "Use at most 128 characters.");
+	assert_string_equal(sk_policy_rule_message(&p, SK_RULE_SAME_AS_CURRENT,
+	    "ja", buf, sizeof(buf)),
+	    "現在のパスワードとは別のパスワードにしてください。");
 
 	/* The aws classes message names the count and every symbol. */
 	p = preset(SK_POLICY_AWS);
