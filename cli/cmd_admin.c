@@ -103,7 +103,7 @@ cmd_password(struct cli_env *env, int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "check") != 0)
 		goto usage;
-	optind = 1;
+	optind = 0; /* 0: full re-initialisation of GNU getopt */
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -331,7 +331,7 @@ cmd_inventory(struct cli_env *env, int argc, char **argv)
 	char *end;
 	int c, r;
 
-	optind = 1;
+	optind = 0; /* 0: full re-initialisation of GNU getopt */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

@@ -172,7 +172,7 @@ step_mfa(struct cli_env *env, sk_signin *s)
 	for (int tries = 0; tries < MAX_TRIES; tries++) {
 		int n = prompt_line("Verification code (or recovery code) / 確認コード: ", 1, code,
 				    sizeof(code));
-		if (n < 0)
+		if (n <= 0) /* end of input or an empty line: give up, nothing charged */
 			break;
 		/* Six to eight digits is a one-time code; anything longer a recovery code. */
 		if (n > SK_OTP_CODE_MAX)

@@ -67,7 +67,7 @@ cmd_totp(int argc, char **argv)
 
 	sk_otp_params_default(&p);
 	/* argv[0] is "totp"; the caller's getopt stopped at it. */
-	optind = 1;
+	optind = 0; /* 0: full re-initialisation of GNU getopt */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

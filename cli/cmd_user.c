@@ -85,7 +85,7 @@ user_add(struct cli_env *env, int argc, char **argv)
 
 	memset(&spec, 0, sizeof(spec));
 	spec.role = SK_ROLE_USER;
-	optind = 1;
+	optind = 0; /* 0: full re-initialisation of GNU getopt */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':

@@ -160,20 +160,23 @@ prompt_line(const char *prompt, int secret, char *buf, size_t size)
 
 	if (size == 0)
 		return -1;
-	fputs(prompt, stderr);
-	fflush(stderr);
+	/* Echo goes off before the prompt appears, so nothing typed after seeing
+	 * the prompt is ever echoed; TCSADRAIN keeps what was typed ahead. */
 	if (secret && tty && tcgetattr(STDIN_FILENO, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
-		echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		echo_off = tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0;
+	}
+	/* Piped answers need no prompts: keep scripts' output clean. */
+	if (tty) {
+		fputs(prompt, stderr);
+		fflush(stderr);
 	}
 	char *got = fgets(buf, (int)size, stdin);
 	if (echo_off)
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &old);
 	if (got == NULL) {
-		if (!tty)
-			fputc('\n', stderr);
 		buf[0] = '\0';
 		return -1;
 	}
@@ -188,8 +191,6 @@ prompt_line(const char *prompt, int secret, char *buf, size_t size)
 		return -1;
 	}
 	buf[n] = '\0';
-	if (!tty) /* piped answers are not echoed: end the prompt's line */
-		fputc('\n', stderr);
 	return (int)n;
 }
 

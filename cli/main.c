@@ -102,7 +102,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	optind = 1;
+	optind = 0; /* 0: full re-initialisation of GNU getopt */
 	if (strcmp(argv[0], "totp") == 0)
 		return cmd_totp(argc, argv);
 	if (strcmp(argv[0], "help") == 0) {

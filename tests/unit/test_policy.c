@@ -887,7 +887,7 @@ test_generate(void **state)
 	(void)state;
 	for (i = 0; i < N_PRESETS; i++) {
 		sk_policy p = preset(presets[i]);
-		const unsigned lengths[] = { p.min_length, 16, p.max_length };
+		const unsigned lengths[] = { p.max_length, 16, p.min_length };
 
 		for (k = 0; k < 3; k++) {
 			for (n = 0; n < 200; n++) {
