@@ -128,9 +128,10 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 
 fuzz-regress: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
-	    mkdir -p tests/fuzz/corpus/$$n; echo "== $$f (corpus + 10000 runs)"; \
-	    $$f -runs=10000 -seed=1 -max_len=4096 tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
-	      || { tail -40 build/fuzz/$$n.log; exit 1; }; done
+	    rm -rf build/fuzz/regress/$$n; mkdir -p build/fuzz/regress/$$n tests/fuzz/corpus/$$n; \
+	    echo "== $$f (corpus + 10000 runs)"; \
+	    $$f -runs=10000 -seed=1 -max_len=4096 build/fuzz/regress/$$n tests/fuzz/corpus/$$n \
+	      >/dev/null 2>build/fuzz/$$n.log || { tail -40 build/fuzz/$$n.log; exit 1; }; done
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/new/$$n; \
