@@ -152,7 +152,7 @@ check: deps
 build/bench/%: bench/%.c $(LIBHOST) $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE) -loath
+	    $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE) -loath -largon2 -lpthread
 
 bench: deps all $(BENCH_BIN)
 	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; $$b; done
