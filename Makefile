@@ -66,7 +66,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
 
 .PHONY: all deps check unit integration fuzz-regress asan run fuzz bench \
-        install clean examples
+        install clean examples lint
 .DEFAULT_GOAL := all
 
 all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI)
@@ -107,11 +107,12 @@ $(BUILD)/examples/%: examples/%.c $(LIBCORE)
 
 examples: $(EXAMPLE_BIN)
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(EXAMPLE_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@set -e; for e in $(EXAMPLE_BIN); do echo "== $$e"; $$e >/dev/null; done
 
 integration: all
-	@set -e; for t in tests/integration/*.sh; do \
+	@set -e; for t in tests/integration/[0-9]*.sh; do \
 	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) sh $$t; done
 
 # The fuzz targets replay their corpus (plus a short random run) in make check;
@@ -141,7 +142,12 @@ fuzz: $(FUZZ_BIN)
 asan:
 	@$(MAKE) --no-print-directory SAN=1 unit integration examples
 
+# Secrets are compared in constant time only (STYLE.md).
+lint:
+	@./scripts/lint-secrets.sh
+
 check: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory all examples
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
