@@ -27,17 +27,124 @@ device_row(void *arg, const sk_device *d)
 	return 0;
 }
 
+struct admin_confirm {
+	struct cli_env *env;
+	int64_t user_id, device_id;
+};
+
+static int
+admin_confirm(void *arg, const char *code1, const char *code2)
+{
+	struct admin_confirm *c = arg;
+
+	return sk_mfa_enroll_confirm(c->env->ctx, c->user_id, c->device_id, code1, code2,
+				     c->env->actor.addr);
+}
+
+/*
+ * `mfa add NAME [--type T] [--name DEVICE]`: an administrator assigns a
+ * device - an authenticator app shown as a QR code, or a hardware token
+ * whose secret (from the vendor's seed file) is typed in - confirmed with
+ * codes from the device itself.
+ */
+static int
+mfa_add(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"type", required_argument, NULL, 't'},
+		{"name", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	sk_device_type type = SK_DEVICE_TOTP_APP;
+	const char *device = NULL;
+	char secret[256], detail[SK_DETAIL_MAX];
+	struct admin_confirm c;
+	sk_enrollment e;
+	sk_user u;
+	int ch, r;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (sk_device_type_parse(optarg, &type) != SK_OK) {
+				fprintf(stderr, "sekisho: --type is totp-app, totp-token or hotp-token\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			device = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return EXIT_USAGE;
+	if (device == NULL)
+		device = type == SK_DEVICE_TOTP_APP ? "authenticator" : "token";
+	if (sk_mfa_device_name_check(device) != SK_OK) {
+		fprintf(stderr, "sekisho: device names are 1-64 characters from A-Z a-z 0-9 + = , . @ _ -\n");
+		return EXIT_USAGE;
+	}
+	if (env_open(env, 0) != 0)
+		return EXIT_REFUSED;
+	sk_actor *actor = env_actor(env);
+	if ((r = sk_account_authorize(env->ctx, actor, 0)) != SK_OK ||
+	    (r = sk_account_get(env->ctx, argv[optind], &u)) != SK_OK)
+		return outcome(env, argv[optind], r);
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	secret[0] = '\0';
+	if (type != SK_DEVICE_TOTP_APP &&
+	    prompt_line("Token secret (Base32, from the token's seed file) / トークンのシークレット: ",
+			1, secret, sizeof(secret)) <= 0) {
+		fprintf(stderr, "sekisho: no token secret given\n");
+		return EXIT_USAGE;
+	}
+	r = sk_mfa_enroll_begin(env->ctx, u.id, device, type,
+				type == SK_DEVICE_TOTP_APP ? NULL : secret, &e);
+	sodium_memzero(secret, sizeof(secret));
+	if (r == SK_ERR_INVALID && type != SK_DEVICE_TOTP_APP) {
+		fprintf(stderr, "sekisho: the token secret must be Base32 of at least 80 bits\n");
+		return EXIT_REFUSED;
+	}
+	if (r == SK_ERR_EXISTS) {
+		fprintf(stderr, "sekisho: %s already has a device named '%s' (use --name)\n", u.name,
+			device);
+		return EXIT_REFUSED;
+	}
+	if (r != SK_OK)
+		return outcome(env, u.name, r);
+	c = (struct admin_confirm){env, u.id, e.device_id};
+	enroll_show(env, &e, type);
+	sk_enrollment_clear(&e);
+	if ((r = enroll_codes(env, type, admin_confirm, &c)) != SK_OK)
+		return outcome(env, "the device was not added", r);
+	snprintf(detail, sizeof(detail), "device '%s' (%s) assigned", device,
+		 sk_device_type_name(type));
+	r = sk_audit(env->ctx, actor->name, "mfa.assign", u.name, actor->addr, "ok", detail);
+	if (r == SK_OK)
+		printf("%s: device '%s' (%s) added.\n", u.name, device, sk_device_type_name(type));
+	return outcome(env, u.name, r);
+}
+
 int
 cmd_mfa(struct cli_env *env, int argc, char **argv)
 {
 	sk_user u;
 	int r;
 
-	if (argc != 3 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "reset") != 0)) {
-		fprintf(stderr, "usage: sekisho mfa list NAME\n"
-				"       sekisho mfa reset NAME   (the user enrolls again at next sign-in)\n");
-		return EXIT_USAGE;
+	if (argc >= 3 && strcmp(argv[1], "add") == 0) {
+		if ((r = mfa_add(env, argc - 1, argv + 1)) != EXIT_USAGE)
+			return r;
+	} else if (argc == 3 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "reset") == 0)) {
+		goto run;
 	}
+	fprintf(stderr, "usage: sekisho mfa list NAME\n"
+			"       sekisho mfa add NAME [--type totp-app|totp-token|hotp-token] [--name DEVICE]\n"
+			"       sekisho mfa reset NAME   (the user enrolls again at next sign-in)\n");
+	return EXIT_USAGE;
+run:
 	if (env_open(env, 0) != 0)
 		return EXIT_REFUSED;
 	if (strcmp(argv[1], "reset") == 0) {

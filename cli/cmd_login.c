@@ -100,27 +100,26 @@ step_change(struct cli_env *env, sk_signin *s)
 	return r;
 }
 
-static void
-show_recovery(const sk_recovery_set *codes)
+struct signin_confirm {
+	struct cli_env *env;
+	sk_signin *s;
+	sk_recovery_set codes;
+};
+
+static int
+signin_confirm(void *arg, const char *code1, const char *code2)
 {
-	if (codes->count == 0)
-		return;
-	fprintf(stderr, "\nRecovery codes - each works once if you lose your device. Store them "
-			"safely now; they are not shown again.\n"
-			"リカバリーコード(各1回のみ使用可)。安全な場所に保管してください。再表示されません。\n\n");
-	for (unsigned i = 0; i < codes->count; i++)
-		printf("  %s\n", codes->codes[i]);
-	fflush(stdout);
+	struct signin_confirm *c = arg;
+
+	return sk_signin_enroll_confirm(c->env->ctx, c->s, code1, code2, &c->codes);
 }
 
 static int
 step_enroll(struct cli_env *env, sk_signin *s)
 {
+	struct signin_confirm c = {env, s, {0}};
 	sk_enrollment e;
-	sk_recovery_set codes;
-	char code1[32], code2[32];
-	char *qr;
-	int r = SK_ERR_AUTH;
+	int r;
 
 	fprintf(stderr, "\nTwo-factor authentication is required. Add an authenticator app "
 			"(Google Authenticator, Microsoft Authenticator, Authy, ...).\n"
@@ -130,36 +129,13 @@ step_enroll(struct cli_env *env, sk_signin *s)
 		report("cannot start enrollment", r);
 		return r;
 	}
-	if ((qr = sk_qr_utf8(e.uri, 0)) != NULL) {
-		fputs(qr, stderr);
-		free(qr);
-	}
-	fprintf(stderr, "\nCannot scan? Enter this setup key manually / 手動入力用キー:\n  %s\n"
-			"(time-based, %u digits, every %u seconds)\n\n",
-		e.secret_grouped, env->cfg.otp.digits, env->cfg.otp.period);
+	enroll_show(env, &e, SK_DEVICE_TOTP_APP);
 	sk_enrollment_clear(&e);
-	for (int tries = 0; tries < MAX_TRIES; tries++) {
-		if (prompt_line("Code 1 / コード1: ", 0, code1, sizeof(code1)) < 0)
-			break;
-		if (env->cfg.enroll_codes == 2) {
-			fprintf(stderr, "Wait for the next code, then enter it. / "
-					"次のコードが表示されたら入力してください。\n");
-			if (prompt_line("Code 2 / コード2: ", 0, code2, sizeof(code2)) < 0)
-				break;
-		}
-		r = sk_signin_enroll_confirm(env->ctx, s, code1,
-					     env->cfg.enroll_codes == 2 ? code2 : NULL, &codes);
-		if (r == SK_OK) {
-			fprintf(stderr, "Device added. / 認証デバイスを登録しました。\n");
-			show_recovery(&codes);
-			sk_recovery_set_clear(&codes);
-			return SK_OK;
-		}
-		fprintf(stderr, "The codes did not match. Check the time on your phone and enter "
-				"two consecutive codes.\nコードが一致しません。\n");
-	}
-	/* Leaving abandons the enrollment: the next attempt gets a new key (B5). */
-	return r == SK_OK ? SK_ERR_AUTH : r;
+	r = enroll_codes(env, SK_DEVICE_TOTP_APP, signin_confirm, &c);
+	if (r == SK_OK)
+		show_recovery(&c.codes);
+	sk_recovery_set_clear(&c.codes);
+	return r;
 }
 
 static int

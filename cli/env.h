@@ -62,6 +62,13 @@ const char *fmt_time(int64_t t, char *buf, size_t size);
  */
 int cli_signin(struct cli_env *env, const char *name, int setup, sk_signin *s);
 
+/* cli/enroll.c: adding a device on a terminal. */
+typedef int (*enroll_confirm_fn)(void *arg, const char *code1, const char *code2);
+void enroll_show(struct cli_env *env, const sk_enrollment *e, sk_device_type type);
+/* Reads codes (two when configured) and calls confirm until it accepts; SK_OK or the last error. */
+int enroll_codes(struct cli_env *env, sk_device_type type, enroll_confirm_fn confirm, void *arg);
+void show_recovery(const sk_recovery_set *codes);
+
 /* Prints every failed policy rule in English and Japanese. */
 void print_policy_failures(const sk_policy *p, const sk_policy_result *pr, FILE *f);
 
