@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libsodium-dev libssl-dev libzxcvbn-dev libqrencode-dev libsqlite3-dev
       libinih-dev libjansson-dev libcmocka-dev
-      oathtool liboath-dev libargon2-dev sqlite3 python3"
+      oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools"
 
 missing=""
 for p in $PKGS; do

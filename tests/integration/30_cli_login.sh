@@ -26,6 +26,11 @@ drive '[["Password", "{PW0}"],
 ok
 KEY=$(cat "$T/key")
 [ ${#KEY} -eq 32 ] || fail "setup key should be 160 bits in Base32"
+# The QR code on the screen scans (zbarimg) to the key URI an app expects.
+URI=$(python3 "$HERE/qr_decode.py" "$T/first") || fail "QR code does not scan"
+[ "$URI" = "otpauth://totp/Sekisho:admin?secret=$KEY&issuer=Sekisho&algorithm=SHA1&digits=6&period=30" ] \
+	|| fail "QR code holds '$URI'"
+ok
 # Secrets typed at a no-echo prompt never reach the screen.
 lacks "$T/first" "$PW1"
 lacks "$T/first" "$PW0"
