@@ -95,6 +95,74 @@ measure(int (*fn)(void), int n)
 	return (double)total / (seconds() - start);
 }
 
+/* Mean milliseconds of a failed password step for name, over n attempts. */
+static double
+signin_ms(sk_ctx *ctx, const char *name, int n)
+{
+	double start = seconds();
+
+	for (int i = 0; i < n; i++) {
+		sk_signin s;
+		char addr[32];
+		int64_t retry;
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i % 250);
+		sk_signin_start(ctx, &s, addr);
+		int r = sk_signin_password(ctx, &s, name, "wrong-guess-123", 15, &retry);
+		if (r != SK_ERR_AUTH && r != SK_ERR_LOCKED) {
+			fprintf(stderr, "unexpected %s\n", sk_strerror(r));
+			exit(1);
+		}
+	}
+	return (seconds() - start) * 1000.0 / n;
+}
+
+/*
+ * A wrong password for an existing account and for a name that does not
+ * exist, side by side: the decoy hash makes them cost the same, so timing
+ * does not reveal which accounts exist.
+ */
+static void
+enumeration(void)
+{
+	char dir[] = "/tmp/sekisho-bench.XXXXXX", db[64], keyf[64];
+	uint8_t key[SK_KEY_LEN];
+	sk_store *store = NULL;
+	sk_ctx *ctx = NULL;
+	sk_config c;
+	sk_actor actor = {"local:bench", "local", 0};
+	sk_account_spec spec = {"taro", NULL, SK_ROLE_USER, 0, "Kawa-no-Nagare-77q", 18, 0};
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(db, sizeof(db), "%s/db", dir);
+	snprintf(keyf, sizeof(keyf), "%s/key", dir);
+	sk_config_default(&c);
+	c.per_address.threshold = 0; /* measure the hash, not the lockout */
+	c.per_account.threshold = 0;
+	if (sk_vault_key_create(keyf) != SK_OK || sk_vault_key_load(keyf, key, NULL, 0) != SK_OK ||
+	    sk_store_sqlite_open(&store, db, 1) != SK_OK || sk_ctx_new(&ctx, &c, store, key) != SK_OK ||
+	    sk_account_create(ctx, &actor, &spec, NULL, NULL) != SK_OK) {
+		fprintf(stderr, "bench setup failed\n");
+		exit(1);
+	}
+	(void)signin_ms(ctx, "taro", 5); /* warm up */
+	double known = signin_ms(ctx, "taro", 60);
+	double unknown = signin_ms(ctx, "hanako", 60);
+	printf("%-34s %8.1f ms\n", "failed sign-in, existing account", known);
+	printf("%-34s %8.1f ms\n", "failed sign-in, no such account", unknown);
+	printf("%-34s %8.2f  (1.00 = indistinguishable)\n", "ratio", known / unknown);
+	sk_ctx_free(ctx);
+	sodium_memzero(key, sizeof(key));
+	unlink(db);
+	unlink(keyf);
+	char side[80];
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -119,5 +187,6 @@ main(void)
 	       "sekisho, all cores", sn);
 	printf("%-34s %8.1f hashes/s  (cores / one hash's time)\n", "machine limit estimate",
 	       (double)cores * s1);
+	enumeration();
 	return 0;
 }
