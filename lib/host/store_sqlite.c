@@ -49,6 +49,11 @@
  * own.  counters has no index on updated_at: counter_put runs on every
  * failed sign-in, counter_prune only now and then.
  */
+/*
+ * Ids are AUTOINCREMENT: a deleted account's id is never given to a new one,
+ * so a sign-in, approval or session that remembers an id can never continue
+ * as somebody else (found by the embedding example's review).
+ */
 static const char *const migrations[] = {
 	/* 1 */
 	"CREATE TABLE meta ("
@@ -56,7 +61,7 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL"
 	") STRICT;"
 	"CREATE TABLE users ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  name TEXT NOT NULL UNIQUE,"
 	"  email TEXT NOT NULL DEFAULT '',"
 	"  role INTEGER NOT NULL DEFAULT 0,"
@@ -70,7 +75,7 @@ static const char *const migrations[] = {
 	"  last_signin_addr TEXT NOT NULL DEFAULT ''"
 	") STRICT;"
 	"CREATE TABLE devices ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
 	"  name TEXT NOT NULL,"
 	"  type INTEGER NOT NULL,"
@@ -85,7 +90,7 @@ static const char *const migrations[] = {
 	"  UNIQUE (user_id, name)"
 	") STRICT;"
 	"CREATE TABLE recovery_codes ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
 	"  hint TEXT NOT NULL,"
 	"  hash TEXT NOT NULL,"
@@ -113,7 +118,7 @@ static const char *const migrations[] = {
 	"  hash BLOB NOT NULL"
 	") STRICT;"
 	"CREATE TABLE approvals ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  action TEXT NOT NULL,"
 	"  target TEXT NOT NULL,"
 	"  param TEXT NOT NULL,"
@@ -125,7 +130,7 @@ static const char *const migrations[] = {
 	"  decided_at INTEGER NOT NULL DEFAULT 0"
 	") STRICT;"
 	"CREATE TABLE grants ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
 	"  role INTEGER NOT NULL,"
 	"  until INTEGER NOT NULL,"

@@ -508,6 +508,34 @@ test_user_crud(void **state)
 	assert_int_equal(sn.n, 1);
 }
 
+/* A deleted record's id is never handed out again (AUTOINCREMENT), so a
+ * sign-in or request that remembers an id cannot continue as someone else. */
+static void
+test_ids_not_reused(void **state)
+{
+	sk_user a, b, c;
+	sk_approval p, q;
+
+	(void)state;
+	fill_user(&a, "aki");
+	fill_user(&b, "ben");
+	fill_user(&c, "cho");
+	assert_int_equal(OPS->user_insert(S, &a), SK_OK);
+	assert_int_equal(OPS->user_insert(S, &b), SK_OK);
+	assert_int_equal(OPS->user_delete(S, b.id), SK_OK);
+	assert_int_equal(OPS->user_insert(S, &c), SK_OK);
+	assert_true(c.id > b.id);
+	memset(&p, 0, sizeof(p));
+	strcpy(p.action, "unlock_admin");
+	strcpy(p.target, "aki");
+	strcpy(p.requested_by, "local:test");
+	q = p;
+	assert_int_equal(OPS->approval_insert(S, &p), SK_OK);
+	assert_int_equal(OPS->user_delete(S, a.id), SK_OK);
+	assert_int_equal(OPS->approval_insert(S, &q), SK_OK);
+	assert_true(q.id > p.id);
+}
+
 static void
 test_user_limits(void **state)
 {
@@ -1370,6 +1398,7 @@ main(void)
 	static const struct CMUnitTest common[] = {
 		T(test_meta),
 		T(test_user_crud),
+		T(test_ids_not_reused),
 		T(test_user_limits),
 		T(test_device_crud),
 		T(test_recovery),
