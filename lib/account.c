@@ -407,7 +407,8 @@ sk_account_reset_password(sk_ctx *ctx, sk_actor *actor, const char *name,
 
 	if ((r = admin_target(ctx, actor, name, &u)) != SK_OK)
 		return r;
-	if (u.role == SK_ROLE_ADMIN &&
+	/* An administrator by a temporary grant is one too (C4). */
+	if (sk_account_effective_role(ctx, &u, NULL) == SK_ROLE_ADMIN &&
 	    (r = sk__privileged(ctx, actor, SK_APPROVE_RESET_ADMIN_PASSWORD,
 				"reset_admin_password", u.name, "")) != SK_OK)
 		return r;
@@ -437,7 +438,8 @@ sk_account_unlock(sk_ctx *ctx, sk_actor *actor, const char *name)
 
 	if ((r = admin_target(ctx, actor, name, &u)) != SK_OK)
 		return r;
-	if (u.role == SK_ROLE_ADMIN &&
+	/* An administrator by a temporary grant is one too (C4). */
+	if (sk_account_effective_role(ctx, &u, NULL) == SK_ROLE_ADMIN &&
 	    (r = sk__privileged(ctx, actor, SK_APPROVE_UNLOCK_ADMIN, "unlock_admin", u.name,
 				"")) != SK_OK)
 		return r;

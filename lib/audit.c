@@ -81,10 +81,8 @@ mirror(sk_ctx *ctx, const sk_audit_event *e)
 	if (ctx->audit_mirror == NULL)
 		return;
 	n = sk_audit_json(e, line, sizeof(line));
-	if (n > 0) {
-		fprintf(ctx->audit_mirror, "%s\n", line);
-		fflush(ctx->audit_mirror);
-	}
+	if (n > 0)
+		sk__mirror_write(ctx, line);
 }
 
 int

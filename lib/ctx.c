@@ -1,4 +1,6 @@
 /* lib/ctx.c - the library context and the nesting transaction helpers. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +12,43 @@
 /* crypto_kdf context strings are exactly 8 bytes; subkey ids are fixed forever. */
 #define KDF_CONTEXT "sekisho1"
 enum { SUBKEY_SEAL = 1, SUBKEY_AUDIT = 2 };
+
+/* Writes (keep) or drops the mirror lines waiting for the transaction. */
+static void
+mirror_settle(sk_ctx *ctx, int keep)
+{
+	if (keep && ctx->mirror_len > 0 && ctx->audit_mirror != NULL) {
+		fwrite(ctx->mirror_buf, 1, ctx->mirror_len, ctx->audit_mirror);
+		fflush(ctx->audit_mirror);
+	}
+	ctx->mirror_len = 0;
+}
+
+void
+sk__mirror_write(sk_ctx *ctx, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (ctx->audit_mirror == NULL)
+		return;
+	if (ctx->tx_depth > 0) {
+		if (ctx->mirror_len + n + 1 > ctx->mirror_cap) {
+			size_t cap = (ctx->mirror_len + n + 1) * 2;
+			char *b = realloc(ctx->mirror_buf, cap);
+			if (b == NULL)
+				goto direct; /* better early than lost */
+			ctx->mirror_buf = b;
+			ctx->mirror_cap = cap;
+		}
+		memcpy(ctx->mirror_buf + ctx->mirror_len, line, n);
+		ctx->mirror_len += n;
+		ctx->mirror_buf[ctx->mirror_len++] = '\n';
+		return;
+	}
+direct:
+	fprintf(ctx->audit_mirror, "%s\n", line);
+	fflush(ctx->audit_mirror);
+}
 
 static int64_t
 default_clock(void *arg)
@@ -82,6 +121,7 @@ sk_ctx_free(sk_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
+	free(ctx->mirror_buf);
 	if (ctx->store != NULL)
 		ctx->store->ops->close(ctx->store);
 	if (ctx->audit_mirror != NULL)
@@ -144,10 +184,12 @@ sk__commit(sk_ctx *ctx)
 		return SK_OK;
 	if (ctx->tx_failed) {
 		(void)ST(ctx)->rollback(ctx->store);
+		mirror_settle(ctx, 0);
 		return SK_ERR_STORE;
 	}
 	if ((r = ST(ctx)->commit(ctx->store)) != SK_OK)
 		(void)ST(ctx)->rollback(ctx->store);
+	mirror_settle(ctx, r == SK_OK);
 	return r;
 }
 
@@ -161,6 +203,7 @@ sk__rollback(sk_ctx *ctx)
 		return;
 	}
 	(void)ST(ctx)->rollback(ctx->store);
+	mirror_settle(ctx, 0);
 }
 
 int

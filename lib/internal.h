@@ -24,7 +24,16 @@ struct sk_ctx {
 	int tx_depth;          /* nesting of sk__begin */
 	int tx_failed;         /* an inner level asked for rollback */
 	FILE *audit_mirror;    /* JSON lines copy of the audit chain, or NULL */
+	char *mirror_buf;      /* mirror lines waiting for the outermost commit */
+	size_t mirror_len, mirror_cap;
 };
+
+/*
+ * Called by sk_audit() with one JSON line (no newline): written at once
+ * outside a transaction, else at the outermost commit and never on rollback,
+ * so the copy never shows an event the chain did not keep.
+ */
+void sk__mirror_write(sk_ctx *ctx, const char *line);
 
 /*
  * Transactions that nest: only the outermost begin/commit reach the store.

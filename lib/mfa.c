@@ -410,7 +410,8 @@ sk_mfa_reset(sk_ctx *ctx, sk_actor *actor, const char *name)
 	if ((r = sk__user_by_name(ctx, name, &u)) != SK_OK)
 		return r;
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
-	if (u.role == SK_ROLE_ADMIN &&
+	/* An administrator by a temporary grant is one too (C4). */
+	if (sk_account_effective_role(ctx, &u, NULL) == SK_ROLE_ADMIN &&
 	    (r = sk__privileged(ctx, actor, SK_APPROVE_RESET_ADMIN_MFA, "reset_admin_mfa",
 				u.name, "")) != SK_OK)
 		return r;

@@ -27,13 +27,26 @@ sk_approval_state_name(sk_approval_state s)
 	return "unknown";
 }
 
+/*
+ * The account an actor name stands for: its normalized form, so that "A"
+ * and "a" are one person to the two-person rule; "local:" names as given.
+ */
+static const char *
+actor_account(const char *name, char norm[SK_NAME_MAX + 1])
+{
+	if (name != NULL && strncmp(name, "local:", 6) != 0 &&
+	    sk_account_name_normalize(name, norm) == SK_OK)
+		return norm;
+	return name != NULL ? name : "";
+}
+
 int
 sk__privileged(sk_ctx *ctx, sk_actor *actor, unsigned bit, const char *action,
 	       const char *target, const char *param)
 {
 	sk_approval a;
 	unsigned admins = 0;
-	char detail[SK_DETAIL_MAX];
+	char detail[SK_DETAIL_MAX], norm[SK_NAME_MAX + 1];
 	int r;
 
 	if ((ctx->cfg.approval_actions & bit) == 0)
@@ -52,7 +65,8 @@ sk__privileged(sk_ctx *ctx, sk_actor *actor, unsigned bit, const char *action,
 	if (sk__strlcpy(a.action, action, sizeof(a.action)) != SK_OK ||
 	    sk__strlcpy(a.target, target, sizeof(a.target)) != SK_OK ||
 	    sk__strlcpy(a.param, param ? param : "", sizeof(a.param)) != SK_OK ||
-	    sk__strlcpy(a.requested_by, SK__ACTOR(actor), sizeof(a.requested_by)) != SK_OK)
+	    sk__strlcpy(a.requested_by, actor_account(SK__ACTOR(actor), norm),
+			sizeof(a.requested_by)) != SK_OK)
 		return SK_ERR_TOOLONG;
 	a.created_at = sk_ctx_now(ctx);
 	a.expires_at = a.created_at + ctx->cfg.approval_ttl;
@@ -255,7 +269,8 @@ sk_approval_decide(sk_ctx *ctx, sk_actor *approver, int64_t id, int approve,
 		   char *initial, size_t initial_size)
 {
 	sk_approval a;
-	char detail[SK_DETAIL_MAX];
+	char detail[SK_DETAIL_MAX], me_buf[SK_NAME_MAX + 1], req_buf[SK_NAME_MAX + 1];
+	const char *me;
 	int r;
 
 	if (initial != NULL && initial_size > 0)
@@ -274,23 +289,26 @@ sk_approval_decide(sk_ctx *ctx, sk_actor *approver, int64_t id, int approve,
 		return SK_ERR_EXPIRED;
 	if (a.state != SK_APPROVAL_PENDING)
 		return SK_ERR_STATE;
-	if (strcmp(a.requested_by, approver->name) == 0 || strcmp(a.target, approver->name) == 0)
+	/* Compared as accounts: "A" approving a request of "a" is the same person. */
+	me = actor_account(approver->name, me_buf);
+	if (strcmp(actor_account(a.requested_by, req_buf), me) == 0 ||
+	    strcmp(actor_account(a.target, req_buf), me) == 0)
 		return SK_ERR_SAME_PERSON;
 	a.state = approve ? SK_APPROVAL_APPROVED : SK_APPROVAL_REJECTED;
 	a.decided_at = sk_ctx_now(ctx);
-	if (sk__strlcpy(a.decided_by, approver->name, sizeof(a.decided_by)) != SK_OK)
+	if (sk__strlcpy(a.decided_by, me, sizeof(a.decided_by)) != SK_OK)
 		return SK_ERR_TOOLONG;
 	snprintf(detail, sizeof(detail), "request #%" PRId64 " (%s) by %s", a.id, a.action,
 		 a.requested_by);
 	if ((r = sk__begin(ctx)) != SK_OK)
 		return r;
 	if ((r = ST(ctx)->approval_update(ctx->store, &a)) == SK_OK)
-		r = sk_audit(ctx, approver->name, approve ? "approval.approve" : "approval.reject",
+		r = sk_audit(ctx, me, approve ? "approval.approve" : "approval.reject",
 			     a.target, SK__ADDR(approver), "ok", detail);
 	if (r == SK_OK && approve)
 		r = execute(ctx, approver, &a, initial, initial_size);
 	if (r == SK_OK && approve)
-		r = sk_audit(ctx, approver->name, "approval.execute", a.target,
+		r = sk_audit(ctx, me, "approval.execute", a.target,
 			     SK__ADDR(approver), "ok", detail);
 	r = sk__finish(ctx, r);
 	if (r != SK_OK && initial != NULL && initial_size > 0)

@@ -53,6 +53,15 @@ enter(sk_ctx *ctx, sk_signin *s, sk_step want, sk_user *u)
 		return SK_OK;
 	if (ST(ctx)->user_get_by_id(ctx->store, s->user_id, u) != SK_OK)
 		return SK_ERR_STATE; /* deleted meanwhile */
+	/*
+	 * Deleted meanwhile and the id (or the name) given to a new account:
+	 * the store may reuse ids, so the sign-in stays bound to the account
+	 * that passed the password step, by name and by age.
+	 */
+	if (strcmp(u->name, s->name) != 0 || u->created_at > s->started_at) {
+		sodium_memzero(u->pwhash, sizeof(u->pwhash));
+		return SK_ERR_STATE;
+	}
 	if (u->disabled)
 		return SK_ERR_DISABLED;
 	if (u->expires_at != 0 && u->expires_at <= now)
@@ -87,16 +96,22 @@ advance(sk_ctx *ctx, sk_signin *s, sk_user *u)
 
 	if ((r = sk_mfa_count(ctx, u->id, &devices)) != SK_OK)
 		return r;
+	sk_step next;
+
 	if (!s->mfa_ok && devices > 0)
-		s->step = SK_STEP_MFA;
+		next = SK_STEP_MFA;
 	else if (u->must_change)
-		s->step = SK_STEP_CHANGE_PASSWORD;
+		next = SK_STEP_CHANGE_PASSWORD;
 	else if (!s->mfa_ok && mfa_required(ctx, u))
-		s->step = SK_STEP_ENROLL_MFA;
+		next = SK_STEP_ENROLL_MFA;
 	else
-		s->step = SK_STEP_DONE;
-	if (s->step != SK_STEP_DONE)
+		next = SK_STEP_DONE;
+	if (next != SK_STEP_DONE) {
+		s->step = next;
 		return SK_OK;
+	}
+	/* DONE only once it is recorded: a front-end that renders s->step must
+	 * never see a finished sign-in that the store and audit log do not. */
 	u->last_signin_at = sk_ctx_now(ctx);
 	(void)sk__strlcpy(u->last_signin_addr, s->addr, sizeof(u->last_signin_addr));
 	if ((r = sk__begin(ctx)) != SK_OK)
@@ -106,7 +121,9 @@ advance(sk_ctx *ctx, sk_signin *s, sk_user *u)
 			     s->used_recovery ? "with recovery code"
 			     : s->mfa_ok      ? "with second factor"
 					      : "password only");
-	return sk__finish(ctx, r);
+	if ((r = sk__finish(ctx, r)) == SK_OK)
+		s->step = SK_STEP_DONE;
+	return r;
 }
 
 int
@@ -191,6 +208,27 @@ sk_signin_change_password(sk_ctx *ctx, sk_signin *s, const char *old_pw, size_t 
 	return r;
 }
 
+/*
+ * ENROLL_MFA is for an account without a device.  If one was enrolled
+ * meanwhile (another sign-in with the same password), this sign-in must
+ * prove that device instead of adding its own: it goes to the MFA step.
+ */
+static int
+still_no_device(sk_ctx *ctx, sk_signin *s)
+{
+	unsigned devices = 0;
+	int r;
+
+	if ((r = sk_mfa_count(ctx, s->user_id, &devices)) != SK_OK)
+		return r;
+	if (devices > 0 && !s->mfa_ok) {
+		s->step = SK_STEP_MFA;
+		s->enroll_device_id = 0;
+		return SK_ERR_STATE;
+	}
+	return SK_OK;
+}
+
 int
 sk_signin_enroll_begin(sk_ctx *ctx, sk_signin *s, const char *device_name,
 		       sk_device_type type, const char *token_secret, sk_enrollment *out)
@@ -201,6 +239,8 @@ sk_signin_enroll_begin(sk_ctx *ctx, sk_signin *s, const char *device_name,
 	if ((r = enter(ctx, s, SK_STEP_ENROLL_MFA, &u)) != SK_OK)
 		return r;
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	if ((r = still_no_device(ctx, s)) != SK_OK)
+		return r;
 	r = sk_mfa_enroll_begin(ctx, s->user_id, device_name, type, token_secret, out);
 	s->enroll_device_id = r == SK_OK ? out->device_id : 0;
 	return r;
@@ -217,6 +257,8 @@ sk_signin_enroll_confirm(sk_ctx *ctx, sk_signin *s, const char *code1, const cha
 	memset(codes, 0, sizeof(*codes));
 	if ((r = enter(ctx, s, SK_STEP_ENROLL_MFA, &u)) != SK_OK)
 		return r;
+	if ((r = still_no_device(ctx, s)) != SK_OK)
+		goto out;
 	if (s->enroll_device_id == 0) {
 		r = SK_ERR_STATE;
 		goto out;

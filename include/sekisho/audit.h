@@ -16,7 +16,9 @@
  *   role.lapse mfa.enroll mfa.remove mfa.reset recovery.generate
  *   recovery.use approval.request approval.approve approval.reject
  *   approval.expire approval.execute
- * Results: ok, fail, locked, denied, pending, error.
+ * Results: ok, fail, locked, denied, pending, skipped (two-person rule not
+ * applicable: fewer than two administrators), error.  mfa.assign: an
+ * administrator added a device for a user.
  */
 #ifndef SEKISHO_AUDIT_H
 #define SEKISHO_AUDIT_H
