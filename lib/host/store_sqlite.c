@@ -794,6 +794,51 @@ list_prepare(struct sqlite_store *ss, const char *sql, sqlite3_stmt **out)
 	return SK_OK;
 }
 
+/*
+ * Runs a list query, binding *param when given, and hands each row to emit,
+ * which decodes it into a record, calls the caller's callback and wipes the
+ * record.  Stops at the first nonzero emit result and returns it (the
+ * store.h contract: a callback's nonzero value, or a store error).
+ */
+static int
+run_list(struct sqlite_store *ss, const char *sql, const int64_t *param,
+	 int (*emit)(sqlite3_stmt *st, void *list), void *list)
+{
+	struct binder b = {NULL, 0, SK_OK};
+	int r, rc;
+
+	if ((r = list_prepare(ss, sql, &b.st)) != SK_OK)
+		return r;
+	if (param != NULL)
+		bind_i64(&b, *param);
+	if ((r = b.r) != SK_OK)
+		goto out;
+	while ((rc = sqlite3_step(b.st)) == SQLITE_ROW)
+		if ((r = emit(b.st, list)) != 0)
+			goto out;
+	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
+out:
+	(void)sqlite3_finalize(b.st);
+	return r;
+}
+
+/* One emit function per record type: decode, call back, wipe. */
+#define LIST_EMITTER(name, type, cb_type, row_fn)                      \
+	struct name##_list {                                           \
+		cb_type cb;                                            \
+		void *arg;                                             \
+	};                                                             \
+	static int name##_emit(sqlite3_stmt *st, void *list)           \
+	{                                                              \
+		struct name##_list *l = list;                          \
+		type rec;                                              \
+		int r = row_fn(st, &rec);                              \
+		if (r == SK_OK)                                        \
+			r = l->cb(l->arg, &rec);                       \
+		sodium_memzero(&rec, sizeof rec);                      \
+		return r;                                              \
+	}
+
 /* ---- transactions ------------------------------------------------------ */
 
 static void
@@ -963,27 +1008,14 @@ sq_user_delete(sk_store *s, int64_t id)
 	return run_by_id(ss_of(s), ST_USER_DELETE, id, 1);
 }
 
+LIST_EMITTER(user, sk_user, sk_user_cb, row_user)
+
 static int
 sq_user_list(sk_store *s, sk_user_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
-	sk_user u;
-	int r, rc;
+	struct user_list l = {cb, arg};
 
-	if ((r = list_prepare(ss_of(s), SQL_USER_LIST, &st)) != SK_OK)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((r = row_user(st, &u)) != SK_OK)
-			goto out;
-		r = cb(arg, &u);
-		sodium_memzero(&u, sizeof u);
-		if (r != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(st);
-	return r;
+	return run_list(ss_of(s), SQL_USER_LIST, NULL, user_emit, &l);
 }
 
 /* ---- devices ----------------------------------------------------------- */
@@ -1040,30 +1072,14 @@ sq_device_delete(sk_store *s, int64_t id)
 	return run_by_id(ss_of(s), ST_DEVICE_DELETE, id, 1);
 }
 
+LIST_EMITTER(device, sk_device, sk_device_cb, row_device)
+
 static int
 sq_device_list(sk_store *s, int64_t user_id, sk_device_cb cb, void *arg)
 {
-	struct binder b = {NULL, 0, SK_OK};
-	sk_device d;
-	int r, rc;
+	struct device_list l = {cb, arg};
 
-	if ((r = list_prepare(ss_of(s), SQL_DEVICE_LIST, &b.st)) != SK_OK)
-		return r;
-	bind_i64(&b, user_id);
-	if ((r = b.r) != SK_OK)
-		goto out;
-	while ((rc = sqlite3_step(b.st)) == SQLITE_ROW) {
-		if ((r = row_device(b.st, &d)) != SK_OK)
-			goto out;
-		r = cb(arg, &d);
-		sodium_memzero(&d, sizeof d);
-		if (r != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(b.st);
-	return r;
+	return run_list(ss_of(s), SQL_DEVICE_LIST, &user_id, device_emit, &l);
 }
 
 /* ---- recovery codes ---------------------------------------------------- */
@@ -1107,30 +1123,14 @@ sq_recovery_delete_all(sk_store *s, int64_t user_id)
 	return run_by_id(ss_of(s), ST_RECOVERY_DELETE_ALL, user_id, 0);
 }
 
+LIST_EMITTER(recovery, sk_recovery_code, sk_recovery_cb, row_recovery)
+
 static int
 sq_recovery_list(sk_store *s, int64_t user_id, sk_recovery_cb cb, void *arg)
 {
-	struct binder b = {NULL, 0, SK_OK};
-	sk_recovery_code c;
-	int r, rc;
+	struct recovery_list l = {cb, arg};
 
-	if ((r = list_prepare(ss_of(s), SQL_RECOVERY_LIST, &b.st)) != SK_OK)
-		return r;
-	bind_i64(&b, user_id);
-	if ((r = b.r) != SK_OK)
-		goto out;
-	while ((rc = sqlite3_step(b.st)) == SQLITE_ROW) {
-		if ((r = row_recovery(b.st, &c)) != SK_OK)
-			goto out;
-		r = cb(arg, &c);
-		sodium_memzero(&c, sizeof c);
-		if (r != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(b.st);
-	return r;
+	return run_list(ss_of(s), SQL_RECOVERY_LIST, &user_id, recovery_emit, &l);
 }
 
 /* ---- lockout counters -------------------------------------------------- */
@@ -1234,28 +1234,14 @@ sq_audit_append(sk_store *s, const sk_audit_event *e)
 }
 
 /* Events with seq >= from_seq, in seq order. */
+LIST_EMITTER(audit, sk_audit_event, sk_audit_cb, row_audit)
+
 static int
 sq_audit_list(sk_store *s, int64_t from_seq, sk_audit_cb cb, void *arg)
 {
-	struct binder b = {NULL, 0, SK_OK};
-	sk_audit_event e;
-	int r, rc;
+	struct audit_list l = {cb, arg};
 
-	if ((r = list_prepare(ss_of(s), SQL_AUDIT_LIST, &b.st)) != SK_OK)
-		return r;
-	bind_i64(&b, from_seq);
-	if ((r = b.r) != SK_OK)
-		goto out;
-	while ((rc = sqlite3_step(b.st)) == SQLITE_ROW) {
-		if ((r = row_audit(b.st, &e)) != SK_OK)
-			goto out;
-		if ((r = cb(arg, &e)) != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(b.st);
-	return r;
+	return run_list(ss_of(s), SQL_AUDIT_LIST, &from_seq, audit_emit, &l);
 }
 
 /* ---- approvals --------------------------------------------------------- */
@@ -1306,25 +1292,14 @@ sq_approval_update(sk_store *s, const sk_approval *a)
 	return run_write(ss, b.st, b.r, 1);
 }
 
+LIST_EMITTER(approval, sk_approval, sk_approval_cb, row_approval)
+
 static int
 sq_approval_list(sk_store *s, sk_approval_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
-	sk_approval a;
-	int r, rc;
+	struct approval_list l = {cb, arg};
 
-	if ((r = list_prepare(ss_of(s), SQL_APPROVAL_LIST, &st)) != SK_OK)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((r = row_approval(st, &a)) != SK_OK)
-			goto out;
-		if ((r = cb(arg, &a)) != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(st);
-	return r;
+	return run_list(ss_of(s), SQL_APPROVAL_LIST, NULL, approval_emit, &l);
 }
 
 /* ---- grants ------------------------------------------------------------ */
@@ -1355,30 +1330,16 @@ sq_grant_delete(sk_store *s, int64_t id)
 }
 
 /* user_id 0 lists the grants of every user. */
+LIST_EMITTER(grant, sk_grant, sk_grant_cb, row_grant)
+
 static int
 sq_grant_list(sk_store *s, int64_t user_id, sk_grant_cb cb, void *arg)
 {
-	struct binder b = {NULL, 0, SK_OK};
-	sk_grant g;
-	int r, rc;
+	struct grant_list l = {cb, arg};
 
-	r = list_prepare(ss_of(s), user_id == 0 ? SQL_GRANT_LIST_ALL : SQL_GRANT_LIST_USER, &b.st);
-	if (r != SK_OK)
-		return r;
-	if (user_id != 0)
-		bind_i64(&b, user_id);
-	if ((r = b.r) != SK_OK)
-		goto out;
-	while ((rc = sqlite3_step(b.st)) == SQLITE_ROW) {
-		if ((r = row_grant(b.st, &g)) != SK_OK)
-			goto out;
-		if ((r = cb(arg, &g)) != 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? SK_OK : map_rc(rc);
-out:
-	(void)sqlite3_finalize(b.st);
-	return r;
+	if (user_id == 0)
+		return run_list(ss_of(s), SQL_GRANT_LIST_ALL, NULL, grant_emit, &l);
+	return run_list(ss_of(s), SQL_GRANT_LIST_USER, &user_id, grant_emit, &l);
 }
 
 static const struct sk_store_ops sqlite_ops = {
