@@ -69,29 +69,46 @@ count_failure(sk_counter *c, const sk_lockout_rule *rule, int64_t now)
 	c->locked_until = now + (int64_t)secs;
 }
 
+/* Loads the account and (account, address) counters of factor f. */
+static int
+load_both(sk_ctx *ctx, sk_factor f, const char *name, const char *addr, sk_counter *acct,
+	  sk_counter *pair)
+{
+	char key[SK_COUNTER_KEY_MAX];
+	int r;
+
+	if ((r = key_account(key, sizeof(key), f, name)) != SK_OK ||
+	    (r = load(ctx, key, acct)) != SK_OK ||
+	    (r = key_pair(key, sizeof(key), f, name, addr)) != SK_OK)
+		return r;
+	return load(ctx, key, pair);
+}
+
+/* SK_ERR_LOCKED with the later lock end in *retry_at when either scope is locked. */
+static int
+check_locked(const sk_counter *acct, const sk_counter *pair, int64_t now, int64_t *retry_at)
+{
+	if (!is_locked(acct, now) && !is_locked(pair, now))
+		return SK_OK;
+	*retry_at = acct->locked_until > pair->locked_until ? acct->locked_until
+							    : pair->locked_until;
+	return SK_ERR_LOCKED;
+}
+
 int
 sk_lockout_charge(sk_ctx *ctx, sk_factor f, const char *name, const char *addr,
 		  int64_t *retry_at)
 {
 	sk_counter acct, pair;
-	char k1[SK_COUNTER_KEY_MAX], k2[SK_COUNTER_KEY_MAX];
 	int64_t now = sk_ctx_now(ctx);
 	int r;
 
 	*retry_at = 0;
-	if ((r = key_account(k1, sizeof(k1), f, name)) != SK_OK ||
-	    (r = key_pair(k2, sizeof(k2), f, name, addr)) != SK_OK)
-		return r;
 	if ((r = sk__begin(ctx)) != SK_OK)
 		return r;
-	if ((r = load(ctx, k1, &acct)) != SK_OK || (r = load(ctx, k2, &pair)) != SK_OK)
+	if ((r = load_both(ctx, f, name, addr, &acct, &pair)) != SK_OK ||
+	    (r = check_locked(&acct, &pair, now, retry_at)) != SK_OK)
 		goto out;
-	if (is_locked(&acct, now) || is_locked(&pair, now)) {
-		*retry_at = acct.locked_until > pair.locked_until ? acct.locked_until
-								  : pair.locked_until;
-		r = SK_ERR_LOCKED;
-		goto out;
-	}
 	/* Charge now; sk_lockout_success() refunds. */
 	count_failure(&pair, &ctx->cfg.per_address, now);
 	count_failure(&acct, &ctx->cfg.per_account, now);
@@ -115,21 +132,12 @@ sk_lockout_locked(sk_ctx *ctx, sk_factor f, const char *name, const char *addr,
 		  int64_t *retry_at)
 {
 	sk_counter acct, pair;
-	char k1[SK_COUNTER_KEY_MAX], k2[SK_COUNTER_KEY_MAX];
-	int64_t now = sk_ctx_now(ctx);
 	int r;
 
 	*retry_at = 0;
-	if ((r = key_account(k1, sizeof(k1), f, name)) != SK_OK ||
-	    (r = key_pair(k2, sizeof(k2), f, name, addr)) != SK_OK)
+	if ((r = load_both(ctx, f, name, addr, &acct, &pair)) != SK_OK)
 		return r;
-	if ((r = load(ctx, k1, &acct)) != SK_OK || (r = load(ctx, k2, &pair)) != SK_OK)
-		return r;
-	if (!is_locked(&acct, now) && !is_locked(&pair, now))
-		return SK_OK;
-	*retry_at = acct.locked_until > pair.locked_until ? acct.locked_until
-							  : pair.locked_until;
-	return SK_ERR_LOCKED;
+	return check_locked(&acct, &pair, sk_ctx_now(ctx), retry_at);
 }
 
 /* Writes a zeroed counter: there is no exact-key delete, and a prefix delete of
