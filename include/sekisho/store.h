@@ -8,8 +8,14 @@
  * library; a store only persists records faithfully and atomically.
  *
  * Conventions for every operation:
- *  - returns SK_OK, SK_ERR_NOTFOUND, SK_ERR_EXISTS (unique key taken),
- *    SK_ERR_BUSY or SK_ERR_STORE; never aborts;
+ *  - returns SK_OK, SK_ERR_NOTFOUND (also: the owning user does not exist),
+ *    SK_ERR_EXISTS (unique key taken), SK_ERR_INVALID (a string without its
+ *    NUL, an oversized blob), SK_ERR_NOMEM, SK_ERR_BUSY or SK_ERR_STORE;
+ *    never aborts;
+ *  - ids are never reused, even after a delete (a sign-in or request that
+ *    remembers an id must not reach a different record);
+ *  - one thread uses a store at a time (one store per context per thread);
+ *  - updates write every field but the id;
  *  - strings in records are NUL-terminated and fit their arrays;
  *  - list operations call cb for each record in id order and stop early,
  *    returning cb's value, when cb returns nonzero;
@@ -173,7 +179,7 @@ struct sk_store_ops {
 	int (*device_delete)(sk_store *s, int64_t id);
 	int (*device_list)(sk_store *s, int64_t user_id, sk_device_cb cb, void *arg);
 
-	int (*recovery_insert)(sk_store *s, sk_recovery_code *c);
+	int (*recovery_insert)(sk_store *s, sk_recovery_code *c);     /* sets c->id */
 	/* Sets used_at only if the code is still unused; SK_ERR_NOTFOUND otherwise. */
 	int (*recovery_mark_used)(sk_store *s, int64_t id, int64_t used_at);
 	int (*recovery_delete_all)(sk_store *s, int64_t user_id);
@@ -183,11 +189,13 @@ struct sk_store_ops {
 	int (*counter_get)(sk_store *s, const char *key, sk_counter *out);
 	int (*counter_put)(sk_store *s, const sk_counter *c);         /* insert or replace */
 	int (*counter_delete_prefix)(sk_store *s, const char *prefix); /* literal prefix */
-	int (*counter_prune)(sk_store *s, int64_t older_than);        /* unlocked, updated before */
+	/* Deletes counters updated before older_than whose lock (if any) also
+	 * ended before it; never one locked until INT64_MAX. */
+	int (*counter_prune)(sk_store *s, int64_t older_than);
 
 	int (*audit_last)(sk_store *s, sk_audit_event *out);          /* NOTFOUND when empty */
 	int (*audit_append)(sk_store *s, const sk_audit_event *e);
-	int (*audit_list)(sk_store *s, int64_t from_seq, sk_audit_cb cb, void *arg);
+	int (*audit_list)(sk_store *s, int64_t from_seq, sk_audit_cb cb, void *arg); /* seq >= from_seq */
 
 	int (*approval_insert)(sk_store *s, sk_approval *a);          /* sets a->id */
 	int (*approval_get)(sk_store *s, int64_t id, sk_approval *out);
