@@ -174,6 +174,7 @@ install: all
 	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/sekisho
 	install -m 0644 $(LIBCORE) $(LIBHOST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libsekisho.so.0 $(DESTDIR)$(PREFIX)/lib/libsekisho.so
 	install -m 0644 include/sekisho/*.h $(DESTDIR)$(PREFIX)/include/sekisho/
 	install -m 0644 docs/sekisho.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

@@ -110,6 +110,11 @@ env_open(struct cli_env *env, int create)
 			env->cfg.db_path);
 		goto fail;
 	}
+	if (r == SK_ERR_FILE_MODE) {
+		fprintf(stderr, "sekisho: database %s is accessible by group or others; "
+				"run `chmod 600 %s`\n", env->cfg.db_path, env->cfg.db_path);
+		goto fail;
+	}
 	if (r != SK_OK) {
 		fprintf(stderr, "sekisho: cannot open database %s: %s\n", env->cfg.db_path,
 			sk_strerror(r));

@@ -35,6 +35,7 @@ static const struct err_entry errors[] = {
 	{"SK_ERR_SCHEMA", "database was created by a newer version of Sekisho"},
 	{"SK_ERR_NAME", "name does not follow the naming rules"},
 	{"SK_ERR_LAST_ADMIN", "refused: this would leave no enabled administrator"},
+	{"SK_ERR_FILE_MODE", "the database file is accessible by group or others; run `chmod 600` on it"},
 };
 
 _Static_assert(sizeof(errors) / sizeof(errors[0]) == (unsigned)-SK_ERR__LAST,

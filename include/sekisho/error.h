@@ -41,7 +41,8 @@ typedef enum sk_err {
 	SK_ERR_SCHEMA = -24,       /* database schema newer than this program */
 	SK_ERR_NAME = -25,         /* name does not follow the naming rules */
 	SK_ERR_LAST_ADMIN = -26,   /* would leave no enabled administrator */
-	SK_ERR__LAST = -27         /* sentinel: one below the last code */
+	SK_ERR_FILE_MODE = -27,    /* a database file is accessible by group or others */
+	SK_ERR__LAST = -28         /* sentinel: one below the last code */
 } sk_err;
 
 /*

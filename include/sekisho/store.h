@@ -217,7 +217,8 @@ struct sk_store {
  * at path, in WAL mode with foreign keys on, and applies pending schema
  * migrations.  ":memory:" gives a private in-memory database for tests.
  * Returns SK_OK, SK_ERR_NOTFOUND (file missing and create == 0),
- * SK_ERR_SCHEMA (database from a newer version) or SK_ERR_STORE.
+ * SK_ERR_FILE_MODE (an existing file readable or writable by group or
+ * others), SK_ERR_SCHEMA (database from a newer version) or SK_ERR_STORE.
  * The store is freed by s->ops->close(s) (or sk_ctx_free when a context owns it).
  */
 int sk_store_sqlite_open(sk_store **out, const char *path, int create)

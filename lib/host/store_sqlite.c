@@ -1383,7 +1383,8 @@ static const struct sk_store_ops sqlite_ops = {
 /* ---- open and migrations ----------------------------------------------- */
 
 /*
- * Makes sure the database file exists (or reports that it does not).  A new
+ * Makes sure the database file exists (or reports that it does not) and is
+ * not open to group or others (SK_ERR_FILE_MODE).  A new
  * file is created here, mode 0600 whatever the umask, because SQLite would
  * create it 0644 & ~umask; the -wal and -shm files SQLite creates later take
  * the mode of the database file.
@@ -1394,8 +1395,10 @@ prepare_file(const char *path, int create)
 	struct stat sb;
 	int fd, r = SK_OK;
 
+	/* It holds password hashes and sealed secrets: like the key file, it is
+	 * refused when others can read it, rather than used as it is. */
 	if (stat(path, &sb) == 0)
-		return SK_OK;
+		return S_ISREG(sb.st_mode) && (sb.st_mode & 077) != 0 ? SK_ERR_FILE_MODE : SK_OK;
 	if (errno != ENOENT)
 		return SK_ERR_STORE;
 	if (!create)

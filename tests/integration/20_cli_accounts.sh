@@ -35,6 +35,12 @@ printf '[storage]\ndatabase = %s\nkey_file = %s\nfrobs = 1\n' "$SEKISHO_DB" "$T/
 expect_rc 1 "$SEKISHO" --config "$T/bad.conf" user list
 contains "$T/out" "frobs"
 
+# So is a database that others can read (it holds hashes and sealed secrets).
+chmod 640 "$SEKISHO_DB"
+expect_rc 1 "$SEKISHO" user list
+contains "$T/out" "chmod 600 $SEKISHO_DB"
+chmod 600 "$SEKISHO_DB"
+
 # No database yet at another path: say what to do.
 expect_rc 1 "$SEKISHO" --db "$T/none/db.sqlite" user list
 contains "$T/out" "sekisho init"

@@ -72,9 +72,9 @@ static void
 test_last_real_code_known(void **state)
 {
 	(void)state;
-	assert_int_equal(SK_ERR_LAST_ADMIN, SK_ERR__LAST + 1);
+	assert_int_equal(SK_ERR_FILE_MODE, SK_ERR__LAST + 1);
 	assert_string_not_equal(sk_strerror(SK_ERR__LAST + 1), "unknown error");
-	assert_string_equal(sk_errname(SK_ERR__LAST + 1), "SK_ERR_LAST_ADMIN");
+	assert_string_equal(sk_errname(SK_ERR__LAST + 1), "SK_ERR_FILE_MODE");
 }
 
 int

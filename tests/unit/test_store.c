@@ -1192,6 +1192,16 @@ test_file_mode(void **state)
 	umask(old);
 	assert_int_equal(file_mode(path), 0600);
 	s->ops->close(s);
+	/* An existing database open to group or others is refused. */
+	assert_int_equal(chmod(path, 0640), 0);
+	s = NULL;
+	assert_int_equal(sk_store_sqlite_open(&s, path, 0), SK_ERR_FILE_MODE);
+	assert_null(s);
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_int_equal(sk_store_sqlite_open(&s, path, 1), SK_ERR_FILE_MODE);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(sk_store_sqlite_open(&s, path, 0), SK_OK);
+	s->ops->close(s);
 	unlink_db(path);
 }
 
@@ -1332,6 +1342,7 @@ test_not_a_database(void **state)
 	assert_non_null(f = fopen(path, "w"));
 	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
 	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0); /* else refused for its mode first */
 	assert_int_equal(sk_store_sqlite_open(&s, path, 0), SK_ERR_STORE);
 	assert_null(s);
 	unlink_db(path);
