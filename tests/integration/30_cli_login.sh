@@ -9,7 +9,7 @@
 "$SEKISHO" init >"$T/out" 2>&1 || fail "init"
 export PW0="$(initial_password)"
 export PW1="Yama-no-Oto-58t"
-export SEKISHO_KEY_OUT="$T/key"
+export SEKISHO_KEY_OUT="$T/key" SEKISHO_CODE_OUT="$T/code"
 
 # First sign-in: the whole journey.
 drive '[["Password", "{PW0}"],
@@ -42,9 +42,9 @@ ok
 	|| fail "state after enrollment"
 ok
 
-# Second sign-in.  The enrollment used the current step, so the current code
-# is already spent: the next one (within the +-1 step window) signs in.
-expect_rc 1 sh -c 'printf "%s\n%s\n" "$PW1" "$(oathtool --totp -b "$0")" | "$SEKISHO" login admin' "$KEY"
+# Second sign-in.  The code that completed the enrollment is spent; the
+# next one (within the +-1 step window) signs in.
+expect_rc 1 sh -c 'printf "%s\n%s\n" "$PW1" "$(cat "$0")" | "$SEKISHO" login admin' "$T/code"
 contains "$T/out" "already used"
 export CODE=$(oathtool --totp -b --now "@$(( $(date +%s) + 30 ))" "$KEY")
 drive '[["Password", "{PW1}"], ["Verification code", "{CODE}"], ["Signed in as admin", null]]' \

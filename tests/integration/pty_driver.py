@@ -13,7 +13,8 @@ then type `answer` and Enter (null: type nothing).  Answers may use
   <EOF>       (the whole answer) types Ctrl-D: end of input
   {NAME}      otherwise, the environment variable NAME
 The transcript goes to stdout.  When SEKISHO_KEY_OUT is set, the last setup
-key seen is written to that file.  Exit status: the command's, or 99 when an
+key seen is written to that file, and with SEKISHO_CODE_OUT the last
+{code2} typed.  Exit status: the command's, or 99 when an
 expectation was not met within 20 seconds (the transcript says which).
 """
 import json, os, pty, re, select, subprocess, sys, time
@@ -77,7 +78,10 @@ def main():
         if answer == "<EOF>":  # Ctrl-D at the start of a line: end of input
             os.write(fd, b"\x04")
             continue
-        if "{code" in answer:
+        # The pair is computed once, when code1 (or code_now) is typed, so
+        # code2 stays consecutive to code1 even if a 30 s step ends between
+        # the two prompts.
+        if "{code1}" in answer or "{code_now}" in answer:
             now = int(time.time())
             env["code1"] = oathtool(env["key"], now - 30)
             env["code2"] = env["code_now"] = oathtool(env["key"], now)
@@ -95,6 +99,9 @@ def main():
     if "key" in env and os.environ.get("SEKISHO_KEY_OUT"):
         with open(os.environ["SEKISHO_KEY_OUT"], "w") as f:
             f.write(env["key"] + "\n")
+    if "code2" in env and os.environ.get("SEKISHO_CODE_OUT"):
+        with open(os.environ["SEKISHO_CODE_OUT"], "w") as f:
+            f.write(env["code2"] + "\n")
     sys.exit(os.waitstatus_to_exitcode(status))
 
 main()
