@@ -21,6 +21,7 @@ PREFIX   ?= /usr/local
 
 PKG_CORE := libsodium libcrypto
 PKG_HOST := sqlite3 inih libqrencode jansson
+PKG_SRV  := libh2o-evloop openssl
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
             -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wpointer-arith \
@@ -43,10 +44,15 @@ CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) -fPIC \
 LDHARD   := -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(SANLD)
 LIBS_CORE := $(shell pkg-config --libs $(PKG_CORE)) -lzxcvbn -lm
 LIBS_HOST := $(shell pkg-config --libs $(PKG_HOST))
+# h2o 2.2's headers need to be told which event loop the library was built with.
+SRV_FLAGS := -DH2O_USE_LIBUV=0
+LIBS_SRV := $(shell pkg-config --libs $(PKG_SRV)) -lpthread
 
 CORE_SRC := $(wildcard lib/*.c)
 HOST_SRC := $(wildcard lib/host/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
+SRV_SRC  := $(filter-out server/main.c,$(wildcard server/*.c))
+SRV_OBJ  := $(SRV_SRC:%.c=$(BUILD)/%.o)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -54,7 +60,9 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBCORE  := $(BUILD)/libsekisho.a
 LIBSO    := $(BUILD)/libsekisho.so.0
 LIBHOST  := $(BUILD)/libsekisho-host.a
+LIBSRV   := $(BUILD)/libsekishod.a
 CLI      := $(BUILD)/sekisho
+SERVERD  := $(BUILD)/sekishod
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -69,7 +77,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
         install clean examples lint
 .DEFAULT_GOAL := all
 
-all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI)
+all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI) $(SERVERD)
 
 deps:
 	@./scripts/deps.sh
@@ -77,6 +85,18 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SRV_FLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBSRV): $(SRV_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(SERVERD): $(BUILD)/server/main.o $(LIBSRV) $(LIBHOST) $(LIBCORE)
+	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/server/main.o $(LIBSRV) $(LIBHOST) $(LIBCORE) \
+	    $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE)
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -94,10 +114,10 @@ $(LIBHOST): $(HOST_OBJ)
 $(CLI): $(CLI_OBJ) $(LIBHOST) $(LIBCORE)
 	$(CC) -pie $(LDHARD) -o $@ $(CLI_OBJ) $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBHOST) $(LIBCORE)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
+	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
 
 # Examples link only the core library: that is what a device firmware gets.
 $(BUILD)/examples/%: examples/%.c $(LIBCORE)
@@ -118,14 +138,14 @@ integration: all
 # The fuzz targets replay their corpus (plus a short random run) in make check;
 # make fuzz runs them for longer.
 FUZZ_CC      := clang
-FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -D_GNU_SOURCE \
+FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -Iserver -D_GNU_SOURCE $(SRV_FLAGS) \
                 -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKG_CORE) $(PKG_HOST))
-FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC)
+FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC) $(SRV_SRC)
 FUZZ_SECONDS ?= 60
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_HOST) $(LIBS_CORE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE)
 
 fuzz-regress: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
@@ -181,4 +201,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d)

@@ -86,6 +86,8 @@ sk_config_default(sk_config *cfg)
 	cfg->approval_ttl = 86400;
 
 	cfg->stale_days = 90;
+	cfg->session_idle = 1800;
+	cfg->session_lifetime = 43200;
 }
 
 /* Writes the message (when there is room for one) and returns SK_ERR_CONFIG. */
@@ -370,5 +372,11 @@ sk_config_check(const sk_config *cfg, char *err, size_t err_size)
 		return fail(err, err_size,
 			    "[inventory] stale_days must be between 1 and %u",
 			    STALE_DAYS_HI);
+	if (cfg->session_idle < 60 || cfg->session_idle > 86400)
+		return fail(err, err_size,
+			    "[session] idle_timeout must be between 1 minute and 1 day");
+	if (cfg->session_lifetime < cfg->session_idle || cfg->session_lifetime > 30u * 86400)
+		return fail(err, err_size,
+			    "[session] lifetime must be at least idle_timeout and at most 30 days");
 	return SK_OK;
 }

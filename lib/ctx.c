@@ -11,7 +11,7 @@
 
 /* crypto_kdf context strings are exactly 8 bytes; subkey ids are fixed forever. */
 #define KDF_CONTEXT "sekisho1"
-enum { SUBKEY_SEAL = 1, SUBKEY_AUDIT = 2 };
+enum { SUBKEY_SEAL = 1, SUBKEY_AUDIT = 2, SUBKEY_CSRF = 3 };
 
 /* Writes (keep) or drops the mirror lines waiting for the transaction. */
 static void
@@ -79,7 +79,8 @@ sk_ctx_new(sk_ctx **out, const sk_config *cfg, sk_store *store,
 	ctx->clock = default_clock;
 	ctx->seal_key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 	ctx->audit_key = sodium_malloc(crypto_auth_hmacsha256_KEYBYTES);
-	if (ctx->seal_key == NULL || ctx->audit_key == NULL) {
+	ctx->csrf_key = sodium_malloc(crypto_generichash_KEYBYTES);
+	if (ctx->seal_key == NULL || ctx->audit_key == NULL || ctx->csrf_key == NULL) {
 		r = SK_ERR_NOMEM;
 		goto out;
 	}
@@ -87,7 +88,9 @@ sk_ctx_new(sk_ctx **out, const sk_config *cfg, sk_store *store,
 				       crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 				       SUBKEY_SEAL, KDF_CONTEXT, master_key) != 0 ||
 	    crypto_kdf_derive_from_key(ctx->audit_key, crypto_auth_hmacsha256_KEYBYTES,
-				       SUBKEY_AUDIT, KDF_CONTEXT, master_key) != 0) {
+				       SUBKEY_AUDIT, KDF_CONTEXT, master_key) != 0 ||
+	    crypto_kdf_derive_from_key(ctx->csrf_key, crypto_generichash_KEYBYTES,
+				       SUBKEY_CSRF, KDF_CONTEXT, master_key) != 0) {
 		r = SK_ERR_CRYPTO;
 		goto out;
 	}
@@ -128,6 +131,7 @@ sk_ctx_free(sk_ctx *ctx)
 		fclose(ctx->audit_mirror);
 	sodium_free(ctx->seal_key);
 	sodium_free(ctx->audit_key);
+	sodium_free(ctx->csrf_key);
 	sodium_memzero(ctx, sizeof(*ctx));
 	free(ctx);
 }

@@ -20,6 +20,7 @@ struct sk_ctx {
 	void *clock_arg;
 	uint8_t *seal_key;     /* sodium_malloc'd: TOTP secrets at rest */
 	uint8_t *audit_key;    /* sodium_malloc'd: audit chain MAC */
+	uint8_t *csrf_key;     /* sodium_malloc'd: CSRF tokens from session tokens */
 	char decoy_hash[SK_PWHASH_MAX]; /* Argon2id of a random password */
 	int tx_depth;          /* nesting of sk__begin */
 	int tx_failed;         /* an inner level asked for rollback */

@@ -77,6 +77,10 @@ typedef struct sk_config {
 	unsigned approval_actions;          /* SK_APPROVE_ALL */
 	unsigned approval_ttl;              /* seconds a request waits, 86400 */
 
+	/* [session] (portal) */
+	unsigned session_idle;              /* seconds without use before a session ends, 1800 */
+	unsigned session_lifetime;          /* seconds a session lasts at most, 43200 (12 h) */
+
 	/* [inventory] (C3) */
 	unsigned stale_days;                /* no sign-in for this many days = stale, 90 */
 } sk_config;

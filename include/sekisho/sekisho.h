@@ -18,6 +18,7 @@
 #include "sekisho/privilege.h"
 #include "sekisho/signin.h"
 #include "sekisho/inventory.h"
+#include "sekisho/session.h"
 
 #define SEKISHO_VERSION "0.1.0"
 

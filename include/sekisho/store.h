@@ -148,6 +148,7 @@ typedef struct sk_grant {
 } sk_grant;
 
 typedef struct sk_store sk_store;
+struct sk_session;  /* sekisho/session.h */
 
 typedef int (*sk_user_cb)(void *arg, const sk_user *u);
 typedef int (*sk_device_cb)(void *arg, const sk_device *d);
@@ -205,6 +206,22 @@ struct sk_store_ops {
 	int (*grant_insert)(sk_store *s, sk_grant *g);                /* sets g->id */
 	int (*grant_delete)(sk_store *s, int64_t id);
 	int (*grant_list)(sk_store *s, int64_t user_id, sk_grant_cb cb, void *arg); /* 0 = all */
+
+	/*
+	 * Browser sessions (sekisho/session.h).  Optional: a store without a
+	 * web front-end leaves them NULL.  session_get finds by token hash;
+	 * session_list lists the sessions whose sign-in belongs to user_id;
+	 * session_delete_user deletes those of user_id except keep_id;
+	 * session_prune deletes sessions last seen before older_than.
+	 */
+	int (*session_insert)(sk_store *s, struct sk_session *sess);  /* sets sess->id */
+	int (*session_get)(sk_store *s, const uint8_t hash[SK_HASH_LEN], struct sk_session *out);
+	int (*session_update)(sk_store *s, const struct sk_session *sess);
+	int (*session_delete)(sk_store *s, int64_t id);
+	int (*session_delete_user)(sk_store *s, int64_t user_id, int64_t keep_id);
+	int (*session_list)(sk_store *s, int64_t user_id,
+			    int (*cb)(void *arg, const struct sk_session *sess), void *arg);
+	int (*session_prune)(sk_store *s, int64_t older_than);
 };
 
 /* Every implementation begins its private struct with this. */

@@ -95,6 +95,9 @@ static const struct key keys[] = {
 	{ "approval", "actions", K_ACTIONS, FIELD(approval_actions) },
 	{ "approval", "ttl", K_DURATION, FIELD(approval_ttl) },
 
+	{ "session", "idle_timeout", K_DURATION, FIELD(session_idle) },
+	{ "session", "lifetime", K_DURATION, FIELD(session_lifetime) },
+
 	{ "inventory", "stale_days", K_UINT, FIELD(stale_days) },
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))

@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "sekisho/error.h"
+#include "sekisho/session.h"
 #include "sekisho/store.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -138,6 +139,25 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL"
 	") STRICT;"
 	"CREATE INDEX grants_user ON grants (user_id);",
+	/* 2: portal sessions (sekisho/session.h); only token hashes are kept */
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  step INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  addr TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  enroll_device_id INTEGER NOT NULL,"
+	"  mfa_ok INTEGER NOT NULL,"
+	"  used_recovery INTEGER NOT NULL,"
+	"  agent TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  mfa_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX sessions_user ON sessions (user_id);"
+	"CREATE INDEX sessions_seen ON sessions (last_seen_at);",
 };
 
 #define SCHEMA_VERSION ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1342,6 +1362,159 @@ sq_grant_list(sk_store *s, int64_t user_id, sk_grant_cb cb, void *arg)
 	return run_list(ss_of(s), SQL_GRANT_LIST_USER, &user_id, grant_emit, &l);
 }
 
+/* ---- portal sessions ---------------------------------------------------- */
+
+#define SESSION_COLS "id, token_hash, step, user_id, name, addr, started_at, " \
+	"enroll_device_id, mfa_ok, used_recovery, agent, created_at, last_seen_at, mfa_at"
+
+static int
+row_session(sqlite3_stmt *st, sk_session *x)
+{
+	struct reader rd = {st, 0, SK_OK};
+	size_t len = 0;
+
+	memset(x, 0, sizeof *x);
+	x->id = read_i64(&rd);
+	read_blob(&rd, x->token_hash, sizeof x->token_hash, &len);
+	if (rd.r == SK_OK && len != sizeof x->token_hash)
+		rd.r = SK_ERR_STORE;
+	x->signin.step = (sk_step)read_int(&rd);
+	x->signin.user_id = read_i64(&rd);
+	READ_FIELD(&rd, x->signin.name);
+	READ_FIELD(&rd, x->signin.addr);
+	x->signin.started_at = read_i64(&rd);
+	x->signin.enroll_device_id = read_i64(&rd);
+	x->signin.mfa_ok = read_int(&rd);
+	x->signin.used_recovery = read_int(&rd);
+	READ_FIELD(&rd, x->agent);
+	x->created_at = read_i64(&rd);
+	x->last_seen_at = read_i64(&rd);
+	x->mfa_at = read_i64(&rd);
+	if (rd.r != SK_OK)
+		sodium_memzero(x, sizeof *x);
+	return rd.r;
+}
+
+/* Binds every field but the id, in SESSION_COLS order. */
+static void
+bind_session(struct binder *b, const sk_session *x)
+{
+	bind_blob(b, x->token_hash, sizeof x->token_hash, sizeof x->token_hash);
+	bind_i64(b, (int64_t)x->signin.step);
+	bind_i64(b, x->signin.user_id);
+	BIND_FIELD(b, x->signin.name);
+	BIND_FIELD(b, x->signin.addr);
+	bind_i64(b, x->signin.started_at);
+	bind_i64(b, x->signin.enroll_device_id);
+	bind_i64(b, x->signin.mfa_ok);
+	bind_i64(b, x->signin.used_recovery);
+	BIND_FIELD(b, x->agent);
+	bind_i64(b, x->created_at);
+	bind_i64(b, x->last_seen_at);
+	bind_i64(b, x->mfa_at);
+}
+
+/* Prepares sql afresh, lets bind fill it, runs it as a write. */
+static int
+session_write(struct sqlite_store *ss, const char *sql, const sk_session *x, const int64_t *a,
+	      const int64_t *b2, int need_change)
+{
+	struct binder b = {NULL, 0, SK_OK};
+	int r;
+
+	if ((r = list_prepare(ss, sql, &b.st)) != SK_OK)
+		return r;
+	if (x != NULL)
+		bind_session(&b, x);
+	if (a != NULL)
+		bind_i64(&b, *a);
+	if (b2 != NULL)
+		bind_i64(&b, *b2);
+	if ((r = b.r) == SK_OK)
+		r = step_done(b.st);
+	if (r == SK_OK && need_change && sqlite3_changes(ss->db) == 0)
+		r = SK_ERR_NOTFOUND;
+	sqlite3_clear_bindings(b.st);
+	(void)sqlite3_finalize(b.st);
+	return r;
+}
+
+static int
+sq_session_insert(sk_store *s, sk_session *x)
+{
+	struct sqlite_store *ss = ss_of(s);
+	int r = session_write(ss, "INSERT INTO sessions (token_hash, step, user_id, name, addr, "
+			      "started_at, enroll_device_id, mfa_ok, used_recovery, agent, "
+			      "created_at, last_seen_at, mfa_at) "
+			      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", x, NULL, NULL, 0);
+
+	if (r == SK_OK)
+		x->id = sqlite3_last_insert_rowid(ss->db);
+	return r;
+}
+
+static int
+sq_session_get(sk_store *s, const uint8_t hash[SK_HASH_LEN], sk_session *out)
+{
+	struct binder b = {NULL, 0, SK_OK};
+	int r;
+
+	memset(out, 0, sizeof *out);
+	if ((r = list_prepare(ss_of(s), "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
+			      &b.st)) != SK_OK)
+		return r;
+	bind_blob(&b, hash, SK_HASH_LEN, SK_HASH_LEN);
+	if ((r = b.r) == SK_OK && (r = step_row(b.st)) == SK_OK)
+		r = row_session(b.st, out);
+	(void)sqlite3_finalize(b.st);
+	return r;
+}
+
+static int
+sq_session_update(sk_store *s, const sk_session *x)
+{
+	return session_write(ss_of(s), "UPDATE sessions SET token_hash = ?1, step = ?2, "
+			     "user_id = ?3, name = ?4, addr = ?5, started_at = ?6, "
+			     "enroll_device_id = ?7, mfa_ok = ?8, used_recovery = ?9, agent = ?10, "
+			     "created_at = ?11, last_seen_at = ?12, mfa_at = ?13 WHERE id = ?14",
+			     x, &x->id, NULL, 1);
+}
+
+static int
+sq_session_delete(sk_store *s, int64_t id)
+{
+	return session_write(ss_of(s), "DELETE FROM sessions WHERE id = ?1", NULL, &id, NULL, 1);
+}
+
+static int
+sq_session_delete_user(sk_store *s, int64_t user_id, int64_t keep_id)
+{
+	return session_write(ss_of(s), "DELETE FROM sessions WHERE user_id = ?1 AND id != ?2",
+			     NULL, &user_id, &keep_id, 0);
+}
+
+static int
+sq_session_prune(sk_store *s, int64_t older_than)
+{
+	return session_write(ss_of(s), "DELETE FROM sessions WHERE last_seen_at < ?1", NULL,
+			     &older_than, NULL, 0);
+}
+
+typedef int (*sk_session_cb)(void *arg, const sk_session *x);
+_Static_assert(SK_STEP_DONE == 4, "sessions_list selects step = 4");
+LIST_EMITTER(session, sk_session, sk_session_cb, row_session)
+
+static int
+sq_session_list(sk_store *s, int64_t user_id, sk_session_cb cb, void *arg)
+{
+	struct session_list l = {cb, arg};
+
+	return run_list(ss_of(s),
+			"SELECT " SESSION_COLS " FROM sessions WHERE user_id = ?1 AND step = 4 "
+			"ORDER BY id",
+			&user_id, session_emit, &l);
+}
+
 static const struct sk_store_ops sqlite_ops = {
 	.close = sq_close,
 	.begin = sq_begin,
@@ -1378,6 +1551,13 @@ static const struct sk_store_ops sqlite_ops = {
 	.grant_insert = sq_grant_insert,
 	.grant_delete = sq_grant_delete,
 	.grant_list = sq_grant_list,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_update = sq_session_update,
+	.session_delete = sq_session_delete,
+	.session_delete_user = sq_session_delete_user,
+	.session_list = sq_session_list,
+	.session_prune = sq_session_prune,
 };
 
 /* ---- open and migrations ----------------------------------------------- */
