@@ -16,8 +16,6 @@ int
 cmd_init(struct cli_env *env, int argc, char **argv)
 {
 	char initial[SK_INITIAL_PASSWORD_MAX];
-	sk_account_spec spec;
-	sk_user existing;
 	int r;
 
 	if (argc != 1) {
@@ -27,16 +25,12 @@ cmd_init(struct cli_env *env, int argc, char **argv)
 	(void)argv;
 	if (env_open(env, 1) != 0)
 		return EXIT_REFUSED;
-	if (sk_account_get(env->ctx, "admin", &existing) == SK_OK) {
-		sodium_memzero(&existing, sizeof(existing));
+	r = sk_account_bootstrap(env->ctx, env_actor(env), initial);
+	if (r == SK_ERR_EXISTS) {
 		printf("Already initialised: %s (key file %s).\n", env->cfg.db_path,
 		       env->cfg.key_path);
 		return 0;
 	}
-	memset(&spec, 0, sizeof(spec));
-	spec.name = "admin";
-	spec.role = SK_ROLE_ADMIN;
-	r = sk_account_create(env->ctx, env_actor(env), &spec, initial, NULL);
 	if (r != SK_OK) {
 		report("cannot create the account 'admin'", r);
 		return EXIT_REFUSED;

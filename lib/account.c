@@ -243,6 +243,23 @@ out:
 	return r;
 }
 
+int
+sk_account_bootstrap(sk_ctx *ctx, sk_actor *actor, char initial[SK_INITIAL_PASSWORD_MAX])
+{
+	sk_account_spec spec;
+	sk_user u;
+
+	initial[0] = '\0';
+	if (ST(ctx)->user_get_by_name(ctx->store, "admin", &u) == SK_OK) {
+		sodium_memzero(&u, sizeof(u));
+		return SK_ERR_EXISTS;
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.name = "admin";
+	spec.role = SK_ROLE_ADMIN;
+	return sk_account_create(ctx, actor, &spec, initial, NULL);
+}
+
 /* Loads the target for an administrative change after authorizing the actor. */
 static int
 admin_target(sk_ctx *ctx, sk_actor *actor, const char *name, sk_user *u)

@@ -328,6 +328,26 @@ out_free:
 }
 
 int
+sk_mfa_rename(sk_ctx *ctx, int64_t user_id, int64_t device_id, const char *name)
+{
+	sk_device d;
+	int r;
+
+	if ((r = sk_mfa_device_name_check(name)) != SK_OK)
+		return r;
+	if ((r = ST(ctx)->device_get(ctx->store, device_id, &d)) != SK_OK)
+		return r;
+	if (d.user_id != user_id) {
+		sodium_memzero(&d, sizeof(d));
+		return SK_ERR_NOTFOUND;
+	}
+	memcpy(d.name, name, strlen(name) + 1);
+	r = ST(ctx)->device_update(ctx->store, &d);
+	sodium_memzero(&d, sizeof(d));
+	return r;
+}
+
+int
 sk_mfa_count(sk_ctx *ctx, int64_t user_id, unsigned *count)
 {
 	struct dev_list *l;

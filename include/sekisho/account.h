@@ -67,6 +67,15 @@ int sk_account_create(sk_ctx *ctx, sk_actor *actor, const sk_account_spec *spec,
 		      char initial[SK_INITIAL_PASSWORD_MAX], sk_policy_result *pr)
 	__attribute__((warn_unused_result));
 
+/*
+ * First start: creates the administrator "admin" with a generated initial
+ * password (written to initial, shown once, must be changed at first
+ * sign-in).  SK_ERR_EXISTS when the account is already there, so every
+ * front-end can call it at start-up.
+ */
+int sk_account_bootstrap(sk_ctx *ctx, sk_actor *actor, char initial[SK_INITIAL_PASSWORD_MAX])
+	__attribute__((warn_unused_result));
+
 /* Reads an account by (normalized) name. SK_ERR_NOTFOUND when absent. */
 int sk_account_get(sk_ctx *ctx, const char *name, sk_user *out);
 

@@ -66,6 +66,13 @@ int sk_mfa_enroll_confirm(sk_ctx *ctx, int64_t user_id, int64_t device_id,
 int sk_mfa_verify(sk_ctx *ctx, int64_t user_id, const char *code)
 	__attribute__((warn_unused_result));
 
+/*
+ * Renames a device of user_id (the name chosen on the enrollment form).
+ * SK_ERR_NAME (B1 rules), SK_ERR_EXISTS (another device has it),
+ * SK_ERR_NOTFOUND.
+ */
+int sk_mfa_rename(sk_ctx *ctx, int64_t user_id, int64_t device_id, const char *name);
+
 /* Number of confirmed devices. */
 int sk_mfa_count(sk_ctx *ctx, int64_t user_id, unsigned *count);
 
