@@ -464,6 +464,31 @@ sk_account_unlock(sk_ctx *ctx, sk_actor *actor, const char *name)
 }
 
 int
+sk_account_verify_password(sk_ctx *ctx, int64_t user_id, const char *addr, const char *password,
+			   size_t len)
+{
+	sk_user u;
+	int64_t retry_at;
+	int r;
+
+	if (password == NULL)
+		return SK_ERR_INVALID;
+	if ((r = ST(ctx)->user_get_by_id(ctx->store, user_id, &u)) != SK_OK)
+		return r;
+	if ((r = sk_lockout_charge(ctx, SK_FACTOR_PASSWORD, u.name, addr, &retry_at)) != SK_OK)
+		goto out;
+	if (sk_password_verify(ctx, u.pwhash, password, len) != SK_OK) {
+		(void)sk_audit(ctx, u.name, "password.verify", u.name, addr, "fail", NULL);
+		r = SK_ERR_AUTH;
+		goto out;
+	}
+	r = sk_lockout_success(ctx, SK_FACTOR_PASSWORD, u.name, addr);
+out:
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	return r;
+}
+
+int
 sk_account_change_password(sk_ctx *ctx, int64_t user_id, const char *addr,
 			   const char *old_pw, size_t old_len, const char *new_pw,
 			   size_t new_len, sk_policy_result *pr)

@@ -112,6 +112,30 @@ params_of(const sk_device *d, sk_otp_params *p, const sk_config *cfg)
 	p->window = cfg->otp.window;
 }
 
+/* The manual key, grouped key and otpauth URI of an enrollment. */
+static int
+fill_enrollment(sk_ctx *ctx, const char *account, int64_t device_id, const uint8_t *key,
+		size_t key_len, sk_enrollment *out)
+{
+	char *uri;
+	int r;
+
+	out->device_id = device_id;
+	if ((r = sk_base32_encode(key, key_len, out->secret, sizeof(out->secret))) != SK_OK ||
+	    (r = sk_base32_encode_grouped(key, key_len, out->secret_grouped,
+					  sizeof(out->secret_grouped))) != SK_OK)
+		return r;
+	if ((uri = sk_otpauth_uri(ctx->cfg.issuer, account, key, key_len, &ctx->cfg.otp)) == NULL)
+		return SK_ERR_NOMEM;
+	r = sk__strlcpy(out->uri, uri, sizeof(out->uri));
+	sodium_memzero(uri, strlen(uri));
+	free(uri);
+	return r;
+}
+
+static int open_secret(sk_ctx *ctx, const sk_device *d, uint8_t key[SK_OTP_SECRET_MAX],
+		       size_t *len);
+
 int
 sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 		    sk_device_type type, const char *token_secret, sk_enrollment *out)
@@ -121,7 +145,7 @@ sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 	sk_user u;
 	uint8_t key[SK_OTP_SECRET_MAX];
 	size_t key_len = 0;
-	char ad[48], *uri = NULL;
+	char ad[48];
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -182,21 +206,8 @@ sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 		r = ST(ctx)->device_insert(ctx->store, &d);
 	if ((r = sk__finish(ctx, r)) != SK_OK)
 		goto out;
-	out->device_id = d.id;
-	if ((r = sk_base32_encode(key, key_len, out->secret, sizeof(out->secret))) != SK_OK ||
-	    (r = sk_base32_encode_grouped(key, key_len, out->secret_grouped,
-					  sizeof(out->secret_grouped))) != SK_OK)
-		goto out;
-	if ((uri = sk_otpauth_uri(ctx->cfg.issuer, u.name, key, key_len, &ctx->cfg.otp)) == NULL) {
-		r = SK_ERR_NOMEM;
-		goto out;
-	}
-	r = sk__strlcpy(out->uri, uri, sizeof(out->uri));
+	r = fill_enrollment(ctx, u.name, d.id, key, key_len, out);
 out:
-	if (uri != NULL) {
-		sodium_memzero(uri, strlen(uri));
-		free(uri);
-	}
 	if (r != SK_OK)
 		sk_enrollment_clear(out);
 	sodium_memzero(key, sizeof(key));
@@ -216,6 +227,35 @@ open_secret(sk_ctx *ctx, const sk_device *d, uint8_t key[SK_OTP_SECRET_MAX], siz
 
 	seal_ad(ad, sizeof(ad), d->user_id);
 	return sk_vault_open(ctx, d->secret, d->secret_len, ad, key, SK_OTP_SECRET_MAX, len);
+}
+
+int
+sk_mfa_enroll_show(sk_ctx *ctx, int64_t user_id, int64_t device_id, sk_enrollment *out)
+{
+	sk_device d;
+	sk_user u;
+	uint8_t key[SK_OTP_SECRET_MAX];
+	size_t key_len = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = ST(ctx)->device_get(ctx->store, device_id, &d)) != SK_OK)
+		return r;
+	if (d.user_id != user_id || d.confirmed) {
+		r = SK_ERR_NOTFOUND;
+		goto out;
+	}
+	if ((r = ST(ctx)->user_get_by_id(ctx->store, user_id, &u)) != SK_OK)
+		goto out;
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	if ((r = open_secret(ctx, &d, key, &key_len)) == SK_OK)
+		r = fill_enrollment(ctx, u.name, d.id, key, key_len, out);
+out:
+	if (r != SK_OK)
+		sk_enrollment_clear(out);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(&d, sizeof(d));
+	return r;
 }
 
 int

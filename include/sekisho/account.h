@@ -111,6 +111,15 @@ int sk_account_change_password(sk_ctx *ctx, int64_t user_id, const char *addr,
 	__attribute__((warn_unused_result));
 
 /*
+ * Re-checks the password of a signed-in user before a sensitive change
+ * (removing a device, new recovery codes).  Charged to the password lockout
+ * like a sign-in.  SK_OK, SK_ERR_AUTH or SK_ERR_LOCKED.
+ */
+int sk_account_verify_password(sk_ctx *ctx, int64_t user_id, const char *addr,
+			       const char *password, size_t len)
+	__attribute__((warn_unused_result));
+
+/*
  * The role in force now: the base role raised by any unexpired grant.
  * *until is the end of the grant that raised it (0 when none).
  */

@@ -48,6 +48,15 @@ int sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 			sk_enrollment *out) __attribute__((warn_unused_result));
 
 /*
+ * Shows a pending (unconfirmed) enrollment of user_id again - its QR code and
+ * key after a mistyped code, on the same page.  Leaving the page is what
+ * renews the key (B5): the front-end calls sk_mfa_enroll_begin then.
+ * SK_ERR_NOTFOUND when the device is not a pending one of this account.
+ */
+int sk_mfa_enroll_show(sk_ctx *ctx, int64_t user_id, int64_t device_id, sk_enrollment *out)
+	__attribute__((warn_unused_result));
+
+/*
  * Confirms an enrollment with code1 and, when cfg.enroll_codes is 2, the
  * next consecutive code2 (HOTP tokens: two successive presses).  Returns
  * SK_OK (device active), SK_ERR_AUTH, or SK_ERR_NOTFOUND when the
