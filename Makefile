@@ -73,7 +73,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
 
-.PHONY: all deps check unit integration fuzz-regress asan run fuzz bench \
+.PHONY: all deps check unit integration e2e fuzz-regress asan run fuzz bench \
         install clean examples lint
 .DEFAULT_GOAL := all
 
@@ -135,6 +135,10 @@ integration: all
 	@set -e; for t in tests/integration/[0-9]*.sh; do \
 	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) sh $$t; done
 
+# The portal in Debian's Chromium (playwright-core); starts its own server.
+e2e: all
+	@echo "== tests/e2e/journey.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/journey.mjs
+
 # The fuzz targets replay their corpus (plus a short random run) in make check;
 # make fuzz runs them for longer.
 FUZZ_CC      := clang
@@ -171,6 +175,7 @@ check: deps
 	@$(MAKE) --no-print-directory all examples
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory fuzz-regress
 	@$(MAKE) --no-print-directory asan
 	@echo "make check: all tests passed"

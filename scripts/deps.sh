@@ -7,15 +7,32 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libsodium-dev libssl-dev libzxcvbn-dev libqrencode-dev libsqlite3-dev
       libinih-dev libjansson-dev libcmocka-dev libh2o-evloop-dev libssl-dev
-      oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools"
+      oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium"
 
 missing=""
+# Node.js for the browser tests: any install will do (Debian's or NodeSource's).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+
+# npm packages of the browser tests (playwright-core drives Debian's Chromium).
+npm_deps() {
+	here=$(cd "$(dirname "$0")/.." && pwd)
+	if [ -f "$here/tests/e2e/package.json" ] && [ ! -d "$here/tests/e2e/node_modules/playwright-core" ]; then
+		(cd "$here/tests/e2e" && npm ci --silent --no-audit --no-fund >/tmp/sekisho-npm.log 2>&1) || {
+			echo "deps.sh: npm ci in tests/e2e failed; see /tmp/sekisho-npm.log" >&2
+			exit 1
+		}
+	fi
+}
+
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "deps.sh: installing Debian packages:$missing" >&2
 SUDO=""
@@ -35,3 +52,4 @@ if ! $SUDO apt-get install -y -q --no-install-recommends $missing >/tmp/sekisho-
 		exit 1
 	}
 fi
+npm_deps

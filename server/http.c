@@ -1,0 +1,513 @@
+/*
+ * server/http.c - h2o event loops (one per core, SO_REUSEPORT) and the
+ * worker pool that runs the portal's logic (DESIGN 7).
+ *
+ * A request is copied into a job on its loop thread and queued; a worker
+ * fills the job's response and posts it back to that loop with
+ * h2o_multithread_send_message().  If the client goes away meanwhile, the
+ * request's memory pool is freed; a small object allocated in that pool
+ * tells the job so (its dispose callback clears job->req), and the finished
+ * job is simply dropped.  Every touch of job->req and of the link happens on
+ * the loop thread, so no lock is needed for them.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <h2o.h>
+#include <openssl/ssl.h>
+#include <sodium.h>
+
+#include "http.h"
+
+#define MAX_BODY (1024 * 1024)
+#define MAX_LOOPS 64
+#define MAX_WORKERS 64
+
+struct loop {
+	h2o_evloop_t *evloop;
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	h2o_multithread_queue_t *queue;
+	h2o_multithread_receiver_t receiver;
+	h2o_socket_t *listener;
+	pthread_t tid;
+};
+
+struct req_link;
+
+struct job {
+	h2o_multithread_message_t msg; /* first: the message is the job */
+	struct loop *loop;
+	h2o_req_t *req;                /* NULL once the request went away */
+	struct req_link *link;
+	struct job *next;
+	http_in in;
+	http_out out;
+};
+
+struct req_link {
+	struct job *job;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *head, *tail;
+	int stop;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0};
+
+static h2o_globalconf_t globalconf;
+static const server_config *config;
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+job_free(struct job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->in.body != NULL) {
+		sodium_memzero(job->in.body, job->in.body_len); /* passwords, codes */
+		free(job->in.body);
+	}
+	free(job->in.cookie);
+	free(job->in.accept_language);
+	free(job->in.agent);
+	buf_free(&job->out.body);
+	sodium_memzero(job->out.cookies, sizeof(job->out.cookies));
+	free(job);
+}
+
+static void
+link_dispose(void *p)
+{
+	struct req_link *l = p;
+
+	if (l->job != NULL) {
+		l->job->req = NULL;
+		l->job->link = NULL;
+	}
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+static void
+add_header(h2o_req_t *req, const char *name, const char *value)
+{
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL,
+			      value, strlen(value));
+}
+
+static void
+respond(h2o_req_t *req, http_out *out, int secure)
+{
+	static const char csp[] = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+				  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+	const char *ct = out->content_type ? out->content_type : "text/html; charset=utf-8";
+
+	req->res.status = out->status ? out->status : 200;
+	req->res.reason = reason(req->res.status);
+	add_header(req, "content-type", ct);
+	add_header(req, "content-security-policy", csp);
+	add_header(req, "x-content-type-options", "nosniff");
+	add_header(req, "x-frame-options", "DENY");
+	add_header(req, "referrer-policy", "no-referrer");
+	add_header(req, "cross-origin-opener-policy", "same-origin");
+	add_header(req, "cache-control", out->content_type && strncmp(ct, "text/css", 8) == 0
+						? "public, max-age=3600"
+						: "no-store");
+	if (secure)
+		add_header(req, "strict-transport-security", "max-age=31536000");
+	if (out->location[0] != '\0')
+		add_header(req, "location", out->location);
+	for (int i = 0; i < out->ncookies && i < HTTP_MAX_COOKIES; i++)
+		add_header(req, "set-cookie", out->cookies[i]);
+	req->res.content_length = out->body.oom ? 0 : out->body.len;
+	h2o_send_inline(req, out->body.oom || out->body.data == NULL ? "" : out->body.data,
+			out->body.oom ? 0 : out->body.len);
+}
+
+/* Copies the values of every header called token into one string ("; "-joined). */
+static char *
+header_copy(h2o_req_t *req, const h2o_token_t *token, const char *sep)
+{
+	sk_buf b;
+	ssize_t i = -1;
+	int n = 0;
+
+	buf_init(&b);
+	while ((i = h2o_find_header(&req->headers, token, i)) != -1) {
+		if (n++ > 0)
+			buf_add(&b, sep);
+		buf_addn(&b, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+	}
+	if (n == 0)
+		return NULL;
+	return buf_take(&b, NULL);
+}
+
+static int
+copy_str(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		return -1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static void
+peer_addr(h2o_req_t *req, char *out, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	snprintf(out, size, "unknown");
+	len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+	if (len == 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
+}
+
+static void
+send_error(h2o_req_t *req, int status)
+{
+	http_out out;
+
+	memset(&out, 0, sizeof(out));
+	out.status = status;
+	out.content_type = "text/plain; charset=utf-8";
+	buf_init(&out.body);
+	buf_add(&out.body, reason(status));
+	buf_add(&out.body, "\n");
+	respond(req, &out, req->scheme == &H2O_URL_SCHEME_HTTPS);
+	buf_free(&out.body);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct loop *lp = H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx);
+	struct job *job;
+	size_t path_len;
+
+	(void)self;
+	if (req->entity.base != NULL && req->entity.len > MAX_BODY) {
+		send_error(req, 413);
+		return 0;
+	}
+	if ((job = calloc(1, sizeof(*job))) == NULL) {
+		send_error(req, 503);
+		return 0;
+	}
+	path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	if (copy_str(job->in.method, sizeof(job->in.method), req->method.base, req->method.len) != 0 ||
+	    copy_str(job->in.path, sizeof(job->in.path), req->path_normalized.base,
+		     req->path_normalized.len) != 0 ||
+	    (req->query_at != SIZE_MAX &&
+	     copy_str(job->in.query, sizeof(job->in.query), req->path.base + req->query_at + 1,
+		      req->path.len - req->query_at - 1) != 0)) {
+		job_free(job);
+		send_error(req, 414);
+		return 0;
+	}
+	(void)path_len;
+	peer_addr(req, job->in.addr, sizeof(job->in.addr));
+	job->in.secure = req->scheme == &H2O_URL_SCHEME_HTTPS;
+	job->in.cookie = header_copy(req, H2O_TOKEN_COOKIE, "; ");
+	job->in.accept_language = header_copy(req, H2O_TOKEN_ACCEPT_LANGUAGE, ",");
+	job->in.agent = header_copy(req, H2O_TOKEN_USER_AGENT, " ");
+	buf_init(&job->out.body);
+
+	/* Static files: answered here, no worker needed. */
+	if (portal_static(&job->in, &job->out)) {
+		respond(req, &job->out, job->in.secure);
+		job_free(job);
+		return 0;
+	}
+	if (req->entity.base != NULL && req->entity.len > 0) {
+		if ((job->in.body = malloc(req->entity.len)) == NULL) {
+			job_free(job);
+			send_error(req, 503);
+			return 0;
+		}
+		memcpy(job->in.body, req->entity.base, req->entity.len);
+		job->in.body_len = req->entity.len;
+	}
+	job->loop = lp;
+	job->req = req;
+	job->link = h2o_mem_alloc_shared(&req->pool, sizeof(*job->link), link_dispose);
+	job->link->job = job;
+	pthread_mutex_lock(&pool.mu);
+	if (pool.tail != NULL)
+		pool.tail->next = job;
+	else
+		pool.head = job;
+	pool.tail = job;
+	pthread_cond_signal(&pool.cv);
+	pthread_mutex_unlock(&pool.mu);
+	return 0;
+}
+
+/* On the loop thread: finished jobs from the workers. */
+static void
+on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+	(void)receiver;
+	while (!h2o_linklist_is_empty(messages)) {
+		h2o_multithread_message_t *m =
+			H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+		struct job *job = (struct job *)m;
+
+		h2o_linklist_unlink(&m->link);
+		if (job->req != NULL) {
+			job->link->job = NULL; /* the pool may now go away without us */
+			respond(job->req, &job->out, job->in.secure);
+		}
+		job_free(job);
+	}
+}
+
+struct worker_arg {
+	int (*open_ctx)(void *arg, sk_ctx **ctx);
+	void *arg;
+	int ok;
+	h2o_barrier_t *ready;
+};
+
+static void *
+worker_main(void *p)
+{
+	struct worker_arg *wa = p;
+	sk_ctx *ctx = NULL;
+	struct job *job;
+
+	wa->ok = wa->open_ctx(wa->arg, &ctx) == 0;
+	h2o_barrier_wait(wa->ready);
+	if (!wa->ok)
+		return NULL;
+	for (;;) {
+		pthread_mutex_lock(&pool.mu);
+		while (pool.head == NULL && !pool.stop)
+			pthread_cond_wait(&pool.cv, &pool.mu);
+		if (pool.head == NULL) {
+			pthread_mutex_unlock(&pool.mu);
+			break;
+		}
+		job = pool.head;
+		pool.head = job->next;
+		if (pool.head == NULL)
+			pool.tail = NULL;
+		pthread_mutex_unlock(&pool.mu);
+		portal_handle(ctx, config, &job->in, &job->out);
+		h2o_multithread_send_message(&job->loop->receiver, &job->msg);
+	}
+	sk_ctx_free(ctx);
+	return NULL;
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct loop *lp = listener->data;
+	h2o_socket_t *sock;
+
+	if (err != NULL)
+		return;
+	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+		return;
+	h2o_accept(&lp->accept, sock);
+}
+
+static int
+open_listener(const server_config *sc)
+{
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+	int fd, on = 1, family = strchr(sc->listen_addr, ':') ? AF_INET6 : AF_INET;
+
+	if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	if (family == AF_INET) {
+		memset(&a4, 0, sizeof(a4));
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)sc->port);
+		if (inet_pton(AF_INET, sc->listen_addr, &a4.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&a4, sizeof(a4)) != 0)
+			goto fail;
+	} else {
+		memset(&a6, 0, sizeof(a6));
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)sc->port);
+		if (inet_pton(AF_INET6, sc->listen_addr, &a6.sin6_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&a6, sizeof(a6)) != 0)
+			goto fail;
+	}
+	if (listen(fd, SOMAXCONN) != 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static void *
+loop_main(void *p)
+{
+	struct loop *lp = p;
+
+	while (!stopping)
+		h2o_evloop_run(lp->evloop, 500);
+	return NULL;
+}
+
+static SSL_CTX *
+make_tls(const server_config *sc)
+{
+	SSL_CTX *ssl = SSL_CTX_new(TLS_server_method());
+
+	if (ssl == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(ssl, TLS1_2_VERSION);
+	SSL_CTX_set_options(ssl, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+	if (SSL_CTX_use_certificate_chain_file(ssl, sc->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ssl, sc->tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ssl) != 1) {
+		SSL_CTX_free(ssl);
+		return NULL;
+	}
+	h2o_ssl_register_alpn_protocols(ssl, h2o_http2_alpn_protocols);
+	return ssl;
+}
+
+int
+http_serve(const server_config *sc, int (*open_ctx)(void *arg, sk_ctx **ctx), void *arg)
+{
+	static struct loop loops[MAX_LOOPS];
+	pthread_t workers[MAX_WORKERS];
+	struct worker_arg wa[MAX_WORKERS];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned nloops = sc->loops ? sc->loops : (unsigned)(cores > 0 ? cores : 1);
+	unsigned nworkers = sc->workers ? sc->workers : (unsigned)(cores > 0 ? cores : 1);
+	h2o_barrier_t ready;
+	SSL_CTX *ssl = NULL;
+	struct sigaction sa;
+	h2o_hostconf_t *host;
+	h2o_pathconf_t *path;
+	h2o_handler_t *handler;
+	int ok = 1;
+
+	if (nloops > MAX_LOOPS)
+		nloops = MAX_LOOPS;
+	if (nworkers > MAX_WORKERS)
+		nworkers = MAX_WORKERS;
+	config = sc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (sc->tls_cert[0] != '\0' && (ssl = make_tls(sc)) == NULL) {
+		fprintf(stderr, "sekishod: cannot load the TLS certificate %s and key %s\n",
+			sc->tls_cert, sc->tls_key);
+		return -1;
+	}
+
+	/* Workers first: each opens its own context; all must succeed. */
+	h2o_barrier_init(&ready, nworkers + 1);
+	for (unsigned i = 0; i < nworkers; i++) {
+		wa[i] = (struct worker_arg){open_ctx, arg, 0, &ready};
+		h2o_multithread_create_thread(&workers[i], NULL, worker_main, &wa[i]);
+	}
+	h2o_barrier_wait(&ready);
+	for (unsigned i = 0; i < nworkers; i++)
+		ok &= wa[i].ok;
+
+	h2o_config_init(&globalconf);
+	globalconf.max_request_entity_size = MAX_BODY;
+	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("sekishod"));
+	host = h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	path = h2o_config_register_path(host, "/", 0);
+	handler = h2o_create_handler(path, sizeof(*handler));
+	handler->on_req = on_req;
+
+	for (unsigned i = 0; ok && i < nloops; i++) {
+		struct loop *lp = &loops[i];
+		int fd = open_listener(sc);
+		if (fd == -1) {
+			fprintf(stderr, "sekishod: cannot listen on %s port %u: %s\n", sc->listen_addr,
+				sc->port, strerror(errno));
+			ok = 0;
+			break;
+		}
+		lp->evloop = h2o_evloop_create();
+		h2o_context_init(&lp->ctx, lp->evloop, &globalconf);
+		lp->accept.ctx = &lp->ctx;
+		lp->accept.hosts = globalconf.hosts;
+		lp->accept.ssl_ctx = ssl;
+		lp->queue = h2o_multithread_create_queue(lp->evloop);
+		h2o_multithread_register_receiver(lp->queue, &lp->receiver, on_done);
+		lp->listener = h2o_evloop_socket_create(lp->evloop, fd, H2O_SOCKET_FLAG_DONT_READ);
+		lp->listener->data = lp;
+		h2o_socket_read_start(lp->listener, on_accept);
+	}
+	if (ok) {
+		printf("sekishod: listening on %s://%s:%u/ (%u loops, %u workers)\n",
+		       ssl ? "https" : "http", sc->listen_addr, sc->port, nloops, nworkers);
+		fflush(stdout);
+		for (unsigned i = 1; i < nloops; i++)
+			pthread_create(&loops[i].tid, NULL, loop_main, &loops[i]);
+		loop_main(&loops[0]);
+		for (unsigned i = 1; i < nloops; i++)
+			pthread_join(loops[i].tid, NULL);
+	}
+
+	pthread_mutex_lock(&pool.mu);
+	pool.stop = 1;
+	pthread_cond_broadcast(&pool.cv);
+	pthread_mutex_unlock(&pool.mu);
+	for (unsigned i = 0; i < nworkers; i++)
+		pthread_join(workers[i], NULL);
+	if (ssl != NULL)
+		SSL_CTX_free(ssl);
+	if (ok)
+		printf("sekishod: stopped\n");
+	return ok ? 0 : -1;
+}

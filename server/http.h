@@ -1,0 +1,67 @@
+/*
+ * server/http.h - the boundary between the event loops (h2o) and the
+ * portal's logic.
+ *
+ * An event loop never blocks (DESIGN 7): it copies what a request carries
+ * into an http_in, hands it to a worker thread, and sends the http_out the
+ * worker produced.  Workers each own a library context (their own database
+ * connection) and may spend an Argon2id hash or a write transaction.  Only
+ * http.c knows h2o.
+ */
+#ifndef SEKISHOD_HTTP_H
+#define SEKISHOD_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "sekisho/sekisho.h"
+
+#define HTTP_MAX_COOKIES 3
+
+typedef struct http_in {
+	char method[8];
+	char path[512];         /* normalized, without the query */
+	char query[1024];       /* after '?', "" if none */
+	char addr[64];          /* client address */
+	int secure;             /* came over TLS */
+	char *cookie;           /* Cookie header (NUL-terminated copy) or NULL */
+	char *accept_language;
+	char *agent;            /* User-Agent */
+	char *body;             /* request body (not NUL-terminated), body_len bytes */
+	size_t body_len;
+} http_in;
+
+typedef struct http_out {
+	int status;                           /* 200 when left 0 */
+	const char *content_type;             /* static; NULL = text/html; charset=utf-8 */
+	char location[1024];                  /* for redirects */
+	char cookies[HTTP_MAX_COOKIES][256];  /* Set-Cookie values */
+	int ncookies;
+	sk_buf body;
+} http_out;
+
+/* Server settings from the [server] section (main.c). */
+typedef struct server_config {
+	char listen_addr[64];   /* "127.0.0.1" */
+	unsigned port;          /* 8080 */
+	char tls_cert[SK_PATH_MAX], tls_key[SK_PATH_MAX]; /* both empty: plain HTTP */
+	unsigned loops;         /* event loop threads, 0 = one per core */
+	unsigned workers;       /* worker threads, 0 = one per core */
+	int secure_cookie;      /* __Host- cookie with Secure (TLS or behind a TLS proxy) */
+} server_config;
+
+/* What a worker runs for each request (portal.c). */
+void portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out *out);
+
+/* Requests the loop answers itself, without a worker (static files). 1 if handled. */
+int portal_static(const http_in *in, http_out *out);
+
+/*
+ * Starts the loops and workers and serves until SIGINT/SIGTERM.  open_ctx is
+ * called once per worker thread to open its context.  Returns 0 after a
+ * clean stop, -1 with a message on stderr when it cannot start.
+ */
+int http_serve(const server_config *sc, int (*open_ctx)(void *arg, sk_ctx **ctx), void *arg);
+
+#endif

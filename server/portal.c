@@ -1,0 +1,913 @@
+/*
+ * server/portal.c - the sign-in journey and the account page.  Runs on a
+ * worker thread with that worker's library context: every rule is in
+ * libsekisho; this file maps requests to library calls and results to pages.
+ *
+ *   GET  /login              sign-in form           POST /login
+ *   GET  /login/password     forced change (A2)     POST /login/password
+ *   GET  /login/enroll       new key, QR (B3-B5)    POST /login/enroll
+ *   GET  /login/mfa          one-time code (B7)     POST /login/mfa
+ *   GET  /login/recovery     recovery code (B9)     POST /login/recovery
+ *   GET  /account            devices, sessions, history (B6, D3)
+ *   GET  /account/password   POST /account/password
+ *   GET  /account/devices/add  POST /account/devices/add
+ *   POST /account/devices/remove  /account/recovery  /account/sessions/revoke-others
+ *   POST /logout
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "http.h"
+#include "i18n.h"
+#include "pages.h"
+#include "parse.h"
+#include "sekisho/qr.h"
+
+#define COOKIE_TLS "__Host-sekisho"
+#define COOKIE_DEV "sekisho_dev_session" /* plain-HTTP development only */
+#define COOKIE_LANG "sekisho_lang"
+
+struct rq {
+	sk_ctx *ctx;
+	const server_config *sc;
+	const http_in *in;
+	http_out *out;
+	const char *lang;
+	char token[SK_TOKEN_LEN + 1];
+	int have_session;
+	sk_session sess;
+	char csrf[SK_TOKEN_LEN + 1];
+	form form;
+	char error[512];
+	const char *notice;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *
+cookie_name(const struct rq *q)
+{
+	return q->sc->secure_cookie ? COOKIE_TLS : COOKIE_DEV;
+}
+
+static void
+add_cookie(struct rq *q, const char *fmt_name, const char *value, const char *attrs)
+{
+	http_out *o = q->out;
+
+	if (o->ncookies >= HTTP_MAX_COOKIES)
+		return;
+	snprintf(o->cookies[o->ncookies++], sizeof(o->cookies[0]), "%s=%s; Path=/; SameSite=Lax%s%s",
+		 fmt_name, value, attrs, q->sc->secure_cookie ? "; Secure" : "");
+}
+
+static void
+set_session_cookie(struct rq *q)
+{
+	add_cookie(q, cookie_name(q), q->token, "; HttpOnly");
+}
+
+static void
+clear_session_cookie(struct rq *q)
+{
+	add_cookie(q, cookie_name(q), "", "; HttpOnly; Max-Age=0");
+}
+
+static void
+redirect(struct rq *q, const char *url)
+{
+	q->out->status = 303;
+	snprintf(q->out->location, sizeof(q->out->location), "%s", url);
+}
+
+static int
+is_post(const struct rq *q)
+{
+	return strcmp(q->in->method, "POST") == 0;
+}
+
+static const char *
+field(const struct rq *q, const char *name)
+{
+	const char *v = form_get(&q->form, name);
+	return v != NULL ? v : "";
+}
+
+/* Only local paths: an rd pointing elsewhere is ignored (no open redirect). */
+static const char *
+safe_rd(const char *rd)
+{
+	if (rd == NULL || rd[0] != '/' || rd[1] == '/' || rd[1] == '\\' ||
+	    strpbrk(rd, "\r\n") != NULL)
+		return "/account";
+	return rd;
+}
+
+static void
+say(struct rq *q, const char *key)
+{
+	snprintf(q->error, sizeof(q->error), "%s", tr(q->lang, key));
+}
+
+static void
+say_locked(struct rq *q, int64_t retry_at)
+{
+	char when[40];
+	struct tm tm;
+	time_t t = (time_t)retry_at;
+	const char *tmpl;
+
+	if (retry_at == INT64_MAX || gmtime_r(&t, &tm) == NULL) {
+		say(q, "error.locked_admin");
+		return;
+	}
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	/* The catalog's template has one %s; substitute it by hand (no format from data). */
+	tmpl = tr(q->lang, "error.locked");
+	const char *at = strstr(tmpl, "%s");
+	if (at == NULL)
+		snprintf(q->error, sizeof(q->error), "%s %s", tmpl, when);
+	else
+		snprintf(q->error, sizeof(q->error), "%.*s%s%s", (int)(at - tmpl), tmpl, when, at + 2);
+}
+
+static void
+base(struct rq *q, page_base *pb)
+{
+	memset(pb, 0, sizeof(*pb));
+	pb->lang = q->lang;
+	pb->csrf = q->have_session ? q->csrf : NULL;
+	pb->path = q->in->path;
+	pb->error = q->error[0] ? q->error : NULL;
+	pb->notice = q->notice;
+	if (q->have_session && sk_session_active(&q->sess)) {
+		sk_user u;
+		pb->user = q->sess.signin.name;
+		if (sk_account_get(q->ctx, q->sess.signin.name, &u) == SK_OK) {
+			pb->is_admin = sk_account_effective_role(q->ctx, &u, NULL) == SK_ROLE_ADMIN;
+			sodium_memzero(u.pwhash, sizeof(u.pwhash));
+		}
+	}
+}
+
+static void
+pick_language(struct rq *q)
+{
+	char v[8];
+	const char *c = q->in->cookie;
+
+	if (query_get(q->in->query, strlen(q->in->query), "lang", v, sizeof(v)) == 0 &&
+	    (strcmp(v, "ja") == 0 || strcmp(v, "en") == 0)) {
+		q->lang = strcmp(v, "ja") == 0 ? "ja" : "en";
+		add_cookie(q, COOKIE_LANG, q->lang, "; Max-Age=31536000");
+		return;
+	}
+	if (c != NULL && cookie_get(c, strlen(c), COOKIE_LANG, v, sizeof(v)) == 0 &&
+	    (strcmp(v, "ja") == 0 || strcmp(v, "en") == 0)) {
+		q->lang = strcmp(v, "ja") == 0 ? "ja" : "en";
+		return;
+	}
+	q->lang = accept_language_pick(q->in->accept_language,
+				       q->in->accept_language ? strlen(q->in->accept_language) : 0);
+}
+
+static void
+load_session(struct rq *q)
+{
+	const char *c = q->in->cookie;
+
+	if (c == NULL || cookie_get(c, strlen(c), cookie_name(q), q->token, sizeof(q->token)) != 0)
+		return;
+	if (sk_session_lookup(q->ctx, q->token, &q->sess) != SK_OK)
+		return;
+	q->have_session = 1;
+	(void)sk_session_csrf(q->ctx, q->token, q->csrf);
+}
+
+/* A pre-sign-in session, so that the login form has a CSRF token. */
+static int
+ensure_session(struct rq *q)
+{
+	if (q->have_session)
+		return SK_OK;
+	if (sk_session_create(q->ctx, q->in->addr, q->in->agent, q->token, &q->sess) != SK_OK)
+		return SK_ERR_STORE;
+	q->have_session = 1;
+	set_session_cookie(q);
+	return sk_session_csrf(q->ctx, q->token, q->csrf);
+}
+
+static int
+active(const struct rq *q)
+{
+	return q->have_session && sk_session_active(&q->sess);
+}
+
+static const char *
+step_url(sk_step step)
+{
+	switch (step) {
+	case SK_STEP_CHANGE_PASSWORD:
+		return "/login/password";
+	case SK_STEP_ENROLL_MFA:
+		return "/login/enroll";
+	case SK_STEP_MFA:
+		return "/login/mfa";
+	case SK_STEP_DONE:
+		return "/account";
+	default:
+		return "/login";
+	}
+}
+
+static void
+message(struct rq *q, int status, const char *title_key, const char *text_key,
+	const char *link)
+{
+	page_base pb;
+
+	q->out->status = status;
+	base(q, &pb);
+	page_message(&q->out->body, &pb, tr(q->lang, title_key), tr(q->lang, text_key), link,
+		     link ? tr(q->lang, "link.continue") : NULL);
+}
+
+/*
+ * A POST is accepted only with a session and its CSRF token (every form
+ * carries it).  Returns 0 when the request may go on; otherwise the answer
+ * is already written.
+ */
+static int
+check_post(struct rq *q)
+{
+	if (form_parse(&q->form, q->in->body, q->in->body_len) != 0) {
+		message(q, 400, "title.error", "error.internal", "/login");
+		return -1;
+	}
+	if (!q->have_session ||
+	    sk_session_csrf_check(q->ctx, q->token, form_get(&q->form, "csrf")) != SK_OK) {
+		message(q, 403, "title.error", "error.csrf", "/login");
+		return -1;
+	}
+	return 0;
+}
+
+/* After a sign-in step: save, and go to the next step (new token when done). */
+static void
+next_step(struct rq *q, const char *rd)
+{
+	if (q->sess.signin.step == SK_STEP_DONE) {
+		if (sk_session_rotate(q->ctx, &q->sess, q->token) != SK_OK) {
+			message(q, 503, "title.error", "error.internal", "/login");
+			return;
+		}
+		set_session_cookie(q);
+		redirect(q, safe_rd(rd));
+		return;
+	}
+	(void)sk_session_save(q->ctx, &q->sess);
+	redirect(q, step_url(q->sess.signin.step));
+}
+
+/* The request is for a step the sign-in is not at: send it where it is. */
+static int
+wrong_step(struct rq *q, sk_step want)
+{
+	if (q->have_session && q->sess.signin.step == want)
+		return 0;
+	redirect(q, q->have_session ? step_url(q->sess.signin.step) : "/login");
+	return 1;
+}
+
+/* ---- the sign-in journey ------------------------------------------------ */
+
+static void
+h_login(struct rq *q)
+{
+	char rd[512] = "";
+	page_base pb;
+	int64_t retry_at = 0;
+	int r;
+
+	if (!is_post(q)) {
+		if (active(q)) {
+			redirect(q, "/account");
+			return;
+		}
+		if (ensure_session(q) != SK_OK) {
+			message(q, 503, "title.error", "error.internal", NULL);
+			return;
+		}
+		(void)query_get(q->in->query, strlen(q->in->query), "rd", rd, sizeof(rd));
+		base(q, &pb);
+		page_login(&q->out->body, &pb, "", rd[0] == '/' ? rd : "");
+		return;
+	}
+	if (check_post(q) != 0)
+		return;
+	/* Every POST /login starts the sign-in again from the password. */
+	sk_signin_start(q->ctx, &q->sess.signin, q->in->addr);
+	const char *pw = field(q, "password");
+	r = sk_signin_password(q->ctx, &q->sess.signin, field(q, "username"), pw, strlen(pw),
+			       &retry_at);
+	if (r == SK_OK) {
+		next_step(q, field(q, "rd"));
+		return;
+	}
+	switch (r) {
+	case SK_ERR_LOCKED:
+		say_locked(q, retry_at);
+		q->out->status = 429;
+		break;
+	case SK_ERR_DISABLED:
+		say(q, "error.disabled");
+		q->out->status = 403;
+		break;
+	case SK_ERR_EXPIRED:
+		say(q, "error.expired");
+		q->out->status = 403;
+		break;
+	case SK_ERR_AUTH:
+		say(q, "error.auth");
+		q->out->status = 401;
+		break;
+	default:
+		say(q, "error.internal");
+		q->out->status = 503;
+	}
+	(void)sk_session_save(q->ctx, &q->sess);
+	base(q, &pb);
+	page_login(&q->out->body, &pb, field(q, "username"), field(q, "rd"));
+}
+
+static void
+render_change(struct rq *q, const char *action, uint32_t failed, int forced)
+{
+	page_base pb;
+
+	base(q, &pb);
+	page_change_password(&q->out->body, &pb, action, &sk_ctx_config(q->ctx)->policy, failed,
+			     forced);
+}
+
+/* The three fields of a password change; -1 (error set) when the two new ones differ. */
+static int
+change_fields(struct rq *q, const char **cur, const char **nw)
+{
+	const char *again = field(q, "confirm_password");
+
+	*cur = field(q, "current_password");
+	*nw = field(q, "new_password");
+	if (strlen(*nw) != strlen(again) || sodium_memcmp(*nw, again, strlen(again)) != 0) {
+		say(q, "error.mismatch");
+		q->out->status = 400;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+change_result(struct rq *q, int r, const sk_policy_result *pr, const char *action, int forced)
+{
+	if (r == SK_ERR_POLICY) {
+		q->out->status = 400;
+		render_change(q, action, pr->failed, forced);
+		return;
+	}
+	if (r == SK_ERR_AUTH)
+		say(q, "error.password_current");
+	else if (r == SK_ERR_LOCKED)
+		say(q, "error.locked_admin");
+	else
+		say(q, "error.internal");
+	q->out->status = r == SK_ERR_AUTH ? 401 : r == SK_ERR_LOCKED ? 429 : 503;
+	render_change(q, action, 0, forced);
+}
+
+static void
+h_login_password(struct rq *q)
+{
+	const char *cur, *nw;
+	sk_policy_result pr;
+	int r;
+
+	if (wrong_step(q, SK_STEP_CHANGE_PASSWORD))
+		return;
+	if (!is_post(q)) {
+		render_change(q, "/login/password", 0, 1);
+		return;
+	}
+	if (check_post(q) != 0)
+		return;
+	if (change_fields(q, &cur, &nw) != 0) {
+		render_change(q, "/login/password", 0, 1);
+		return;
+	}
+	r = sk_signin_change_password(q->ctx, &q->sess.signin, cur, strlen(cur), nw, strlen(nw),
+				      &pr);
+	if (r == SK_OK) {
+		next_step(q, NULL);
+		return;
+	}
+	if (r == SK_ERR_STATE) {
+		redirect(q, "/login");
+		return;
+	}
+	change_result(q, r, &pr, "/login/password", 1);
+}
+
+/* Renders the enrollment page for a pending device (new one when fresh). */
+static void
+render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
+{
+	const sk_config *cfg = sk_ctx_config(q->ctx);
+	sk_enrollment e;
+	page_enroll_data d;
+	page_base pb;
+	char *svg;
+	int r;
+
+	if (fresh) {
+		if (q->sess.signin.step == SK_STEP_ENROLL_MFA && !active(q))
+			r = sk_signin_enroll_begin(q->ctx, &q->sess.signin, "authenticator",
+						   SK_DEVICE_TOTP_APP, NULL, &e);
+		else
+			r = sk_mfa_enroll_begin(q->ctx, user_id, "authenticator", SK_DEVICE_TOTP_APP,
+						NULL, &e);
+		if (r == SK_OK) {
+			q->sess.signin.enroll_device_id = e.device_id;
+			(void)sk_session_save(q->ctx, &q->sess);
+		}
+	} else {
+		r = sk_mfa_enroll_show(q->ctx, user_id, q->sess.signin.enroll_device_id, &e);
+	}
+	if (r != SK_OK) {
+		message(q, 503, "title.error", "error.internal", "/login");
+		return;
+	}
+	svg = sk_qr_svg(e.uri);
+	memset(&d, 0, sizeof(d));
+	d.action = action;
+	d.qr_svg = svg ? svg : "";
+	d.setup_key = e.secret_grouped;
+	d.device_name = form_get(&q->form, "device_name") ? field(q, "device_name") : "authenticator";
+	d.codes = cfg->enroll_codes;
+	d.digits = cfg->otp.digits;
+	d.period = cfg->otp.period;
+	base(q, &pb);
+	page_enroll(&q->out->body, &pb, &d);
+	if (svg != NULL) {
+		sodium_memzero(svg, strlen(svg));
+		free(svg);
+	}
+	sk_enrollment_clear(&e);
+}
+
+/* Applies the device name from the form to the pending device; -1 with error set. */
+static int
+name_device(struct rq *q, int64_t user_id)
+{
+	const char *name = field(q, "device_name");
+	int r;
+
+	if (name[0] == '\0' || strcmp(name, "authenticator") == 0)
+		return 0;
+	r = sk_mfa_rename(q->ctx, user_id, q->sess.signin.enroll_device_id, name);
+	if (r == SK_OK)
+		return 0;
+	say(q, r == SK_ERR_EXISTS ? "error.device_exists" : "error.device_name");
+	q->out->status = 400;
+	return -1;
+}
+
+static void
+show_codes(struct rq *q, const sk_recovery_set *codes, const char *next)
+{
+	page_base pb;
+
+	base(q, &pb);
+	page_recovery_codes(&q->out->body, &pb, codes, next);
+}
+
+static void
+h_login_enroll(struct rq *q)
+{
+	sk_recovery_set codes;
+	int r;
+
+	if (wrong_step(q, SK_STEP_ENROLL_MFA))
+		return;
+	if (!is_post(q)) {
+		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 1);
+		return;
+	}
+	if (check_post(q) != 0)
+		return;
+	if (q->sess.signin.enroll_device_id == 0) {
+		redirect(q, "/login/enroll");
+		return;
+	}
+	if (name_device(q, q->sess.signin.user_id) != 0) {
+		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 0);
+		return;
+	}
+	r = sk_signin_enroll_confirm(q->ctx, &q->sess.signin, field(q, "code1"),
+				     form_get(&q->form, "code2"), &codes);
+	if (r != SK_OK) {
+		if (r == SK_ERR_STATE) {
+			redirect(q, step_url(q->sess.signin.step));
+			return;
+		}
+		say(q, "error.enroll");
+		q->out->status = 400;
+		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 0);
+		return;
+	}
+	if (q->sess.signin.step == SK_STEP_DONE) {
+		if (sk_session_rotate(q->ctx, &q->sess, q->token) != SK_OK) {
+			message(q, 503, "title.error", "error.internal", "/login");
+			sk_recovery_set_clear(&codes);
+			return;
+		}
+		(void)sk_session_csrf(q->ctx, q->token, q->csrf);
+		set_session_cookie(q);
+	} else {
+		(void)sk_session_save(q->ctx, &q->sess);
+	}
+	q->notice = tr(q->lang, "notice.device_added");
+	if (codes.count > 0)
+		show_codes(q, &codes, step_url(q->sess.signin.step));
+	else
+		redirect(q, step_url(q->sess.signin.step));
+	sk_recovery_set_clear(&codes);
+}
+
+static void
+h_login_mfa(struct rq *q, int recovery)
+{
+	page_base pb;
+	int64_t retry_at = 0;
+	int r;
+
+	if (wrong_step(q, SK_STEP_MFA))
+		return;
+	if (is_post(q)) {
+		if (check_post(q) != 0)
+			return;
+		r = recovery ? sk_signin_recovery(q->ctx, &q->sess.signin, field(q, "recovery_code"),
+						  &retry_at)
+			     : sk_signin_mfa(q->ctx, &q->sess.signin, field(q, "code"), &retry_at);
+		if (r == SK_OK) {
+			next_step(q, NULL);
+			return;
+		}
+		if (r == SK_ERR_STATE) {
+			redirect(q, "/login");
+			return;
+		}
+		if (r == SK_ERR_LOCKED)
+			say_locked(q, retry_at);
+		else if (r == SK_ERR_REPLAY)
+			say(q, "error.replay");
+		else if (r == SK_ERR_AUTH)
+			say(q, recovery ? "error.recovery" : "error.code");
+		else
+			say(q, "error.internal");
+		q->out->status = r == SK_ERR_LOCKED ? 429 : r == SK_ERR_AUTH || r == SK_ERR_REPLAY ? 401 : 503;
+		(void)sk_session_save(q->ctx, &q->sess);
+	}
+	base(q, &pb);
+	page_mfa(&q->out->body, &pb, recovery);
+}
+
+/* ---- the account page --------------------------------------------------- */
+
+#define MAX_ROWS 20
+
+struct account_view {
+	page_device devices[MAX_ROWS];
+	char device_names[MAX_ROWS][SK_NAME_MAX + 1];
+	size_t ndevices;
+	page_session sessions[MAX_ROWS];
+	char session_addr[MAX_ROWS][SK_ADDR_MAX], session_agent[MAX_ROWS][SK_AGENT_MAX];
+	size_t nsessions;
+	int64_t current_id;
+	page_event events[MAX_ROWS];
+	char ev_action[MAX_ROWS][SK_ACTION_MAX], ev_addr[MAX_ROWS][SK_ADDR_MAX],
+		ev_result[MAX_ROWS][16];
+	size_t nevents, next_event;
+	const char *name;
+};
+
+static int
+view_device(void *arg, const sk_device *d)
+{
+	struct account_view *v = arg;
+	size_t i = v->ndevices;
+
+	if (!d->confirmed || i == MAX_ROWS)
+		return 0;
+	memcpy(v->device_names[i], d->name, sizeof(v->device_names[i]));
+	v->devices[i] = (page_device){d->id, v->device_names[i], sk_device_type_name(d->type),
+				      d->created_at, d->last_used_at};
+	v->ndevices++;
+	return 0;
+}
+
+static int
+view_session(void *arg, const sk_session *s)
+{
+	struct account_view *v = arg;
+	size_t i = v->nsessions;
+
+	if (i == MAX_ROWS)
+		return 1;
+	memcpy(v->session_addr[i], s->signin.addr, sizeof(v->session_addr[i]));
+	memcpy(v->session_agent[i], s->agent, sizeof(v->session_agent[i]));
+	v->sessions[i] = (page_session){s->id, v->session_addr[i], v->session_agent[i],
+					s->created_at, s->last_seen_at, s->id == v->current_id};
+	v->nsessions++;
+	return 0;
+}
+
+/* The latest sign-in events of this account, kept in a ring of MAX_ROWS. */
+static int
+view_event(void *arg, const sk_audit_event *e)
+{
+	struct account_view *v = arg;
+	size_t i;
+
+	if (strcmp(e->target, v->name) != 0 ||
+	    (strncmp(e->action, "signin.", 7) != 0 && strncmp(e->action, "recovery.", 9) != 0 &&
+	     strncmp(e->action, "mfa.", 4) != 0 && strcmp(e->action, "password.change") != 0))
+		return 0;
+	i = v->next_event++ % MAX_ROWS;
+	memcpy(v->ev_action[i], e->action, sizeof(v->ev_action[i]));
+	memcpy(v->ev_addr[i], e->addr, sizeof(v->ev_addr[i]));
+	memcpy(v->ev_result[i], e->result, sizeof(v->ev_result[i]));
+	v->events[i] = (page_event){e->ts, v->ev_action[i], v->ev_addr[i], v->ev_result[i]};
+	if (v->nevents < MAX_ROWS)
+		v->nevents++;
+	return 0;
+}
+
+static void
+render_account(struct rq *q)
+{
+	struct account_view *v = calloc(1, sizeof(*v));
+	page_event newest_first[MAX_ROWS];
+	page_account_data d;
+	page_base pb;
+	sk_user u;
+	unsigned left = 0;
+
+	if (v == NULL || sk_account_get(q->ctx, q->sess.signin.name, &u) != SK_OK) {
+		free(v);
+		message(q, 503, "title.error", "error.internal", "/login");
+		return;
+	}
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	v->name = u.name;
+	v->current_id = q->sess.id;
+	(void)sk_mfa_list(q->ctx, u.id, view_device, v);
+	(void)sk_session_list(q->ctx, u.id, view_session, v);
+	/* TODO(perf): a store query for one account's recent events; this scans the chain. */
+	(void)sk_audit_list(q->ctx, 0, view_event, v);
+	(void)sk_recovery_remaining(q->ctx, u.id, &left);
+	for (size_t i = 0; i < v->nevents; i++)
+		newest_first[i] = v->events[(v->next_event - 1 - i) % MAX_ROWS];
+	memset(&d, 0, sizeof(d));
+	d.name = u.name;
+	d.email = u.email;
+	d.role = sk_role_name(sk_account_effective_role(q->ctx, &u, NULL));
+	d.last_signin = u.last_signin_at;
+	d.devices = v->devices;
+	d.ndevices = v->ndevices;
+	d.recovery_left = left;
+	d.sessions = v->sessions;
+	d.nsessions = v->nsessions;
+	d.events = newest_first;
+	d.nevents = v->nevents;
+	base(q, &pb);
+	page_account(&q->out->body, &pb, &d);
+	free(v);
+}
+
+/* Signed-in pages: 0 when signed in, else the answer (to /login) is written. */
+static int
+need_active(struct rq *q)
+{
+	if (active(q))
+		return 0;
+	redirect(q, "/login");
+	return -1;
+}
+
+static int
+recheck_password(struct rq *q)
+{
+	const char *pw = field(q, "password");
+	int r = sk_account_verify_password(q->ctx, q->sess.signin.user_id, q->in->addr, pw,
+					   strlen(pw));
+
+	if (r == SK_OK)
+		return 0;
+	say(q, r == SK_ERR_LOCKED ? "error.locked_admin" : "error.password_current");
+	q->out->status = r == SK_ERR_LOCKED ? 429 : 401;
+	render_account(q);
+	return -1;
+}
+
+static void
+h_account(struct rq *q)
+{
+	const char *path = q->in->path;
+	int64_t uid;
+
+	if (need_active(q) != 0)
+		return;
+	uid = q->sess.signin.user_id;
+	(void)sk_session_save(q->ctx, &q->sess); /* idle timeout counts from now */
+	if (strcmp(path, "/account") == 0 && !is_post(q)) {
+		render_account(q);
+		return;
+	}
+	if (strcmp(path, "/account/password") == 0) {
+		const char *cur, *nw;
+		sk_policy_result pr;
+		int r;
+		if (!is_post(q)) {
+			render_change(q, "/account/password", 0, 0);
+			return;
+		}
+		if (check_post(q) != 0)
+			return;
+		if (change_fields(q, &cur, &nw) != 0) {
+			render_change(q, "/account/password", 0, 0);
+			return;
+		}
+		r = sk_account_change_password(q->ctx, uid, q->in->addr, cur, strlen(cur), nw,
+					       strlen(nw), &pr);
+		if (r != SK_OK) {
+			change_result(q, r, &pr, "/account/password", 0);
+			return;
+		}
+		q->notice = tr(q->lang, "notice.password_changed");
+		render_account(q);
+		return;
+	}
+	if (strcmp(path, "/account/devices/add") == 0) {
+		int r;
+		if (!is_post(q)) {
+			render_enroll(q, "/account/devices/add", uid, 1);
+			return;
+		}
+		if (check_post(q) != 0)
+			return;
+		if (q->sess.signin.enroll_device_id == 0) {
+			redirect(q, "/account/devices/add");
+			return;
+		}
+		if (name_device(q, uid) != 0) {
+			render_enroll(q, "/account/devices/add", uid, 0);
+			return;
+		}
+		r = sk_mfa_enroll_confirm(q->ctx, uid, q->sess.signin.enroll_device_id,
+					  field(q, "code1"), form_get(&q->form, "code2"), q->in->addr);
+		if (r != SK_OK) {
+			say(q, "error.enroll");
+			q->out->status = 400;
+			render_enroll(q, "/account/devices/add", uid, 0);
+			return;
+		}
+		q->sess.signin.enroll_device_id = 0;
+		(void)sk_session_save(q->ctx, &q->sess);
+		q->notice = tr(q->lang, "notice.device_added");
+		render_account(q);
+		return;
+	}
+	if (!is_post(q)) {
+		q->out->status = 405;
+		render_account(q);
+		return;
+	}
+	if (check_post(q) != 0)
+		return;
+	if (strcmp(path, "/account/devices/remove") == 0) {
+		char *end;
+		long long id = strtoll(field(q, "device_id"), &end, 10);
+		if (recheck_password(q) != 0)
+			return;
+		if (*end != '\0' || id <= 0 || sk_mfa_remove(q->ctx, uid, id, q->in->addr) != SK_OK) {
+			say(q, "error.internal");
+			q->out->status = 400;
+		} else {
+			q->notice = tr(q->lang, "notice.device_removed");
+		}
+		render_account(q);
+		return;
+	}
+	if (strcmp(path, "/account/recovery") == 0) {
+		sk_recovery_set codes;
+		if (recheck_password(q) != 0)
+			return;
+		if (sk_recovery_generate(q->ctx, uid, q->sess.signin.name, q->in->addr, &codes) !=
+		    SK_OK) {
+			message(q, 503, "title.error", "error.internal", "/account");
+			return;
+		}
+		q->notice = tr(q->lang, "notice.recovery_generated");
+		show_codes(q, &codes, "/account");
+		sk_recovery_set_clear(&codes);
+		return;
+	}
+	if (strcmp(path, "/account/sessions/revoke-others") == 0) {
+		(void)sk_session_end_others(q->ctx, uid, q->sess.id, q->in->addr);
+		q->notice = tr(q->lang, "notice.sessions_revoked");
+		render_account(q);
+		return;
+	}
+	q->out->status = 404;
+	message(q, 404, "title.error", "error.not_found", "/account");
+}
+
+static void
+h_logout(struct rq *q)
+{
+	if (!is_post(q)) {
+		redirect(q, active(q) ? "/account" : "/login");
+		return;
+	}
+	if (check_post(q) != 0)
+		return;
+	(void)sk_session_end(q->ctx, &q->sess);
+	q->have_session = 0;
+	clear_session_cookie(q);
+	message(q, 200, "title.signed_out", "notice.signed_out", "/login");
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+int
+portal_static(const http_in *in, http_out *out)
+{
+	if (strcmp(in->path, "/static/sekisho.css") == 0) {
+		out->content_type = "text/css; charset=utf-8";
+		buf_add(&out->body, page_css);
+		return 1;
+	}
+	if (strcmp(in->path, "/healthz") == 0) {
+		out->content_type = "text/plain; charset=utf-8";
+		buf_add(&out->body, "ok\n");
+		return 1;
+	}
+	return 0;
+}
+
+void
+portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out *out)
+{
+	struct rq q;
+	const char *p = in->path;
+
+	memset(&q, 0, sizeof(q));
+	q.ctx = ctx;
+	q.sc = sc;
+	q.in = in;
+	q.out = out;
+	if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0 &&
+	    strcmp(in->method, "POST") != 0) {
+		out->status = 405;
+		out->content_type = "text/plain; charset=utf-8";
+		buf_add(&out->body, "Method Not Allowed\n");
+		return;
+	}
+	pick_language(&q);
+	load_session(&q);
+	if (strcmp(p, "/") == 0)
+		redirect(&q, active(&q) ? "/account" : "/login");
+	else if (strcmp(p, "/login") == 0)
+		h_login(&q);
+	else if (strcmp(p, "/login/password") == 0)
+		h_login_password(&q);
+	else if (strcmp(p, "/login/enroll") == 0)
+		h_login_enroll(&q);
+	else if (strcmp(p, "/login/mfa") == 0)
+		h_login_mfa(&q, 0);
+	else if (strcmp(p, "/login/recovery") == 0)
+		h_login_mfa(&q, 1);
+	else if (strncmp(p, "/account", 8) == 0 && (p[8] == '\0' || p[8] == '/'))
+		h_account(&q);
+	else if (strcmp(p, "/logout") == 0)
+		h_logout(&q);
+	else
+		message(&q, 404, "title.error", "error.not_found", "/");
+	form_free(&q.form);
+	sodium_memzero(&q.sess, sizeof(q.sess));
+	sodium_memzero(q.token, sizeof(q.token));
+	sodium_memzero(q.csrf, sizeof(q.csrf));
+}
