@@ -188,10 +188,9 @@ build/bench/%: bench/%.c $(LIBHOST) $(LIBCORE)
 bench: deps all $(BENCH_BIN)
 	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; $$b; done
 
-# Until the web portal lands, `make run` initialises the embedded default
-# database in ./var and shows the bootstrap administrator's first sign-in.
+# The portal on the embedded default: ./var, loopback, bootstrap admin.
 run: deps all
-	@./scripts/run.sh $(abspath $(CLI))
+	@./scripts/run.sh $(abspath $(SERVERD))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sekisho \

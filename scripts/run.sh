@@ -1,27 +1,13 @@
 #!/bin/sh
-# `make run`: the product on its embedded default - a SQLite database and a
-# key file in ./var, and the bootstrap administrator.  Until the web portal
-# (sekishod) lands, this initialises ./var on first start and opens the
-# administrator's first sign-in on this terminal.
+# `make run`: the product on its embedded default - SQLite database and key
+# file in ./var, loopback only, the bootstrap administrator.  sekishod creates
+# ./var on first start and prints admin's initial password once; open the URL
+# it prints and sign in.  Ctrl-C stops it.
 set -eu
-SEKISHO=${1:-build/sekisho}
+SEKISHOD=${1:-build/sekishod}
 export SEKISHO_DB="${SEKISHO_DB:-var/sekisho.db}"
-
-if [ ! -f "$SEKISHO_DB" ]; then
-	"$SEKISHO" init
-	echo
-else
-	echo "Using the existing database $SEKISHO_DB (delete ./var to start over)."
+if [ -f "$SEKISHO_DB" ]; then
+	echo "Using $SEKISHO_DB (delete ./var to start over; the CLI: build/sekisho --db $SEKISHO_DB ...)"
 fi
-echo "Accounts:"
-"$SEKISHO" inventory
-echo
-if [ -t 0 ]; then
-	echo "Signing in as 'admin' (Ctrl-C to skip). Try afterwards:"
-	echo "  $SEKISHO --db $SEKISHO_DB user add alice --email alice@example.com"
-	echo "  $SEKISHO --db $SEKISHO_DB audit verify"
-	echo
-	"$SEKISHO" login admin || true
-else
-	echo "Sign in with: $SEKISHO --db $SEKISHO_DB login admin"
-fi
+echo "Open http://127.0.0.1:8080/ and sign in as admin."
+exec "$SEKISHOD" --db "$SEKISHO_DB"
