@@ -25,26 +25,13 @@
 #include "i18n.h"
 #include "pages.h"
 #include "parse.h"
+#include "portal.h"
 #include "sekisho/qr.h"
 
 #define COOKIE_TLS "__Host-sekisho"
 #define COOKIE_DEV "sekisho_dev_session" /* plain-HTTP development only */
 #define COOKIE_LANG "sekisho_lang"
 
-struct rq {
-	sk_ctx *ctx;
-	const server_config *sc;
-	const http_in *in;
-	http_out *out;
-	const char *lang;
-	char token[SK_TOKEN_LEN + 1];
-	int have_session;
-	sk_session sess;
-	char csrf[SK_TOKEN_LEN + 1];
-	form form;
-	char error[512];
-	const char *notice;
-};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -77,21 +64,21 @@ clear_session_cookie(struct rq *q)
 	add_cookie(q, cookie_name(q), "", "; HttpOnly; Max-Age=0");
 }
 
-static void
-redirect(struct rq *q, const char *url)
+void
+rq_redirect(struct rq *q, const char *url)
 {
 	q->out->status = 303;
 	snprintf(q->out->location, sizeof(q->out->location), "%s", url);
 }
 
-static int
-is_post(const struct rq *q)
+int
+rq_is_post(const struct rq *q)
 {
 	return strcmp(q->in->method, "POST") == 0;
 }
 
-static const char *
-field(const struct rq *q, const char *name)
+const char *
+rq_field(const struct rq *q, const char *name)
 {
 	const char *v = form_get(&q->form, name);
 	return v != NULL ? v : "";
@@ -107,14 +94,14 @@ safe_rd(const char *rd)
 	return rd;
 }
 
-static void
-say(struct rq *q, const char *key)
+void
+rq_say(struct rq *q, const char *key)
 {
 	snprintf(q->error, sizeof(q->error), "%s", tr(q->lang, key));
 }
 
-static void
-say_locked(struct rq *q, int64_t retry_at)
+void
+rq_say_locked(struct rq *q, int64_t retry_at)
 {
 	char when[40];
 	struct tm tm;
@@ -122,7 +109,7 @@ say_locked(struct rq *q, int64_t retry_at)
 	const char *tmpl;
 
 	if (retry_at == INT64_MAX || gmtime_r(&t, &tm) == NULL) {
-		say(q, "error.locked_admin");
+		rq_say(q, "error.locked_admin");
 		return;
 	}
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
@@ -135,8 +122,8 @@ say_locked(struct rq *q, int64_t retry_at)
 		snprintf(q->error, sizeof(q->error), "%.*s%s%s", (int)(at - tmpl), tmpl, when, at + 2);
 }
 
-static void
-base(struct rq *q, page_base *pb)
+void
+rq_base(struct rq *q, page_base *pb)
 {
 	memset(pb, 0, sizeof(*pb));
 	pb->lang = q->lang;
@@ -201,8 +188,8 @@ ensure_session(struct rq *q)
 	return sk_session_csrf(q->ctx, q->token, q->csrf);
 }
 
-static int
-active(const struct rq *q)
+int
+rq_active(const struct rq *q)
 {
 	return q->have_session && sk_session_active(&q->sess);
 }
@@ -224,14 +211,14 @@ step_url(sk_step step)
 	}
 }
 
-static void
-message(struct rq *q, int status, const char *title_key, const char *text_key,
+void
+rq_message(struct rq *q, int status, const char *title_key, const char *text_key,
 	const char *link)
 {
 	page_base pb;
 
 	q->out->status = status;
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_message(&q->out->body, &pb, tr(q->lang, title_key), tr(q->lang, text_key), link,
 		     link ? tr(q->lang, "link.continue") : NULL);
 }
@@ -241,16 +228,16 @@ message(struct rq *q, int status, const char *title_key, const char *text_key,
  * carries it).  Returns 0 when the request may go on; otherwise the answer
  * is already written.
  */
-static int
-check_post(struct rq *q)
+int
+rq_check_post(struct rq *q)
 {
 	if (form_parse(&q->form, q->in->body, q->in->body_len) != 0) {
-		message(q, 400, "title.error", "error.internal", "/login");
+		rq_message(q, 400, "title.error", "error.internal", "/login");
 		return -1;
 	}
 	if (!q->have_session ||
 	    sk_session_csrf_check(q->ctx, q->token, form_get(&q->form, "csrf")) != SK_OK) {
-		message(q, 403, "title.error", "error.csrf", "/login");
+		rq_message(q, 403, "title.error", "error.csrf", "/login");
 		return -1;
 	}
 	return 0;
@@ -262,15 +249,15 @@ next_step(struct rq *q, const char *rd)
 {
 	if (q->sess.signin.step == SK_STEP_DONE) {
 		if (sk_session_rotate(q->ctx, &q->sess, q->token) != SK_OK) {
-			message(q, 503, "title.error", "error.internal", "/login");
+			rq_message(q, 503, "title.error", "error.internal", "/login");
 			return;
 		}
 		set_session_cookie(q);
-		redirect(q, safe_rd(rd));
+		rq_redirect(q, safe_rd(rd));
 		return;
 	}
 	(void)sk_session_save(q->ctx, &q->sess);
-	redirect(q, step_url(q->sess.signin.step));
+	rq_redirect(q, step_url(q->sess.signin.step));
 }
 
 /* The request is for a step the sign-in is not at: send it where it is. */
@@ -279,7 +266,7 @@ wrong_step(struct rq *q, sk_step want)
 {
 	if (q->have_session && q->sess.signin.step == want)
 		return 0;
-	redirect(q, q->have_session ? step_url(q->sess.signin.step) : "/login");
+	rq_redirect(q, q->have_session ? step_url(q->sess.signin.step) : "/login");
 	return 1;
 }
 
@@ -293,55 +280,55 @@ h_login(struct rq *q)
 	int64_t retry_at = 0;
 	int r;
 
-	if (!is_post(q)) {
-		if (active(q)) {
-			redirect(q, "/account");
+	if (!rq_is_post(q)) {
+		if (rq_active(q)) {
+			rq_redirect(q, "/account");
 			return;
 		}
 		if (ensure_session(q) != SK_OK) {
-			message(q, 503, "title.error", "error.internal", NULL);
+			rq_message(q, 503, "title.error", "error.internal", NULL);
 			return;
 		}
 		(void)query_get(q->in->query, strlen(q->in->query), "rd", rd, sizeof(rd));
-		base(q, &pb);
+		rq_base(q, &pb);
 		page_login(&q->out->body, &pb, "", rd[0] == '/' ? rd : "");
 		return;
 	}
-	if (check_post(q) != 0)
+	if (rq_check_post(q) != 0)
 		return;
 	/* Every POST /login starts the sign-in again from the password. */
 	sk_signin_start(q->ctx, &q->sess.signin, q->in->addr);
-	const char *pw = field(q, "password");
-	r = sk_signin_password(q->ctx, &q->sess.signin, field(q, "username"), pw, strlen(pw),
+	const char *pw = rq_field(q, "password");
+	r = sk_signin_password(q->ctx, &q->sess.signin, rq_field(q, "username"), pw, strlen(pw),
 			       &retry_at);
 	if (r == SK_OK) {
-		next_step(q, field(q, "rd"));
+		next_step(q, rq_field(q, "rd"));
 		return;
 	}
 	switch (r) {
 	case SK_ERR_LOCKED:
-		say_locked(q, retry_at);
+		rq_say_locked(q, retry_at);
 		q->out->status = 429;
 		break;
 	case SK_ERR_DISABLED:
-		say(q, "error.disabled");
+		rq_say(q, "error.disabled");
 		q->out->status = 403;
 		break;
 	case SK_ERR_EXPIRED:
-		say(q, "error.expired");
+		rq_say(q, "error.expired");
 		q->out->status = 403;
 		break;
 	case SK_ERR_AUTH:
-		say(q, "error.auth");
+		rq_say(q, "error.auth");
 		q->out->status = 401;
 		break;
 	default:
-		say(q, "error.internal");
+		rq_say(q, "error.internal");
 		q->out->status = 503;
 	}
 	(void)sk_session_save(q->ctx, &q->sess);
-	base(q, &pb);
-	page_login(&q->out->body, &pb, field(q, "username"), field(q, "rd"));
+	rq_base(q, &pb);
+	page_login(&q->out->body, &pb, rq_field(q, "username"), rq_field(q, "rd"));
 }
 
 static void
@@ -349,7 +336,7 @@ render_change(struct rq *q, const char *action, uint32_t failed, int forced)
 {
 	page_base pb;
 
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_change_password(&q->out->body, &pb, action, &sk_ctx_config(q->ctx)->policy, failed,
 			     forced);
 }
@@ -358,12 +345,12 @@ render_change(struct rq *q, const char *action, uint32_t failed, int forced)
 static int
 change_fields(struct rq *q, const char **cur, const char **nw)
 {
-	const char *again = field(q, "confirm_password");
+	const char *again = rq_field(q, "confirm_password");
 
-	*cur = field(q, "current_password");
-	*nw = field(q, "new_password");
+	*cur = rq_field(q, "current_password");
+	*nw = rq_field(q, "new_password");
 	if (strlen(*nw) != strlen(again) || sodium_memcmp(*nw, again, strlen(again)) != 0) {
-		say(q, "error.mismatch");
+		rq_say(q, "error.mismatch");
 		q->out->status = 400;
 		return -1;
 	}
@@ -379,11 +366,11 @@ change_result(struct rq *q, int r, const sk_policy_result *pr, const char *actio
 		return;
 	}
 	if (r == SK_ERR_AUTH)
-		say(q, "error.password_current");
+		rq_say(q, "error.password_current");
 	else if (r == SK_ERR_LOCKED)
-		say(q, "error.locked_admin");
+		rq_say(q, "error.locked_admin");
 	else
-		say(q, "error.internal");
+		rq_say(q, "error.internal");
 	q->out->status = r == SK_ERR_AUTH ? 401 : r == SK_ERR_LOCKED ? 429 : 503;
 	render_change(q, action, 0, forced);
 }
@@ -397,11 +384,11 @@ h_login_password(struct rq *q)
 
 	if (wrong_step(q, SK_STEP_CHANGE_PASSWORD))
 		return;
-	if (!is_post(q)) {
+	if (!rq_is_post(q)) {
 		render_change(q, "/login/password", 0, 1);
 		return;
 	}
-	if (check_post(q) != 0)
+	if (rq_check_post(q) != 0)
 		return;
 	if (change_fields(q, &cur, &nw) != 0) {
 		render_change(q, "/login/password", 0, 1);
@@ -414,7 +401,7 @@ h_login_password(struct rq *q)
 		return;
 	}
 	if (r == SK_ERR_STATE) {
-		redirect(q, "/login");
+		rq_redirect(q, "/login");
 		return;
 	}
 	change_result(q, r, &pr, "/login/password", 1);
@@ -432,7 +419,7 @@ render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
 	int r;
 
 	if (fresh) {
-		if (q->sess.signin.step == SK_STEP_ENROLL_MFA && !active(q))
+		if (q->sess.signin.step == SK_STEP_ENROLL_MFA && !rq_active(q))
 			r = sk_signin_enroll_begin(q->ctx, &q->sess.signin, "authenticator",
 						   SK_DEVICE_TOTP_APP, NULL, &e);
 		else
@@ -446,7 +433,7 @@ render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
 		r = sk_mfa_enroll_show(q->ctx, user_id, q->sess.signin.enroll_device_id, &e);
 	}
 	if (r != SK_OK) {
-		message(q, 503, "title.error", "error.internal", "/login");
+		rq_message(q, 503, "title.error", "error.internal", "/login");
 		return;
 	}
 	svg = sk_qr_svg(e.uri);
@@ -454,11 +441,11 @@ render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
 	d.action = action;
 	d.qr_svg = svg ? svg : "";
 	d.setup_key = e.secret_grouped;
-	d.device_name = form_get(&q->form, "device_name") ? field(q, "device_name") : "authenticator";
+	d.device_name = form_get(&q->form, "device_name") ? rq_field(q, "device_name") : "authenticator";
 	d.codes = cfg->enroll_codes;
 	d.digits = cfg->otp.digits;
 	d.period = cfg->otp.period;
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_enroll(&q->out->body, &pb, &d);
 	if (svg != NULL) {
 		sodium_memzero(svg, strlen(svg));
@@ -471,7 +458,7 @@ render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
 static int
 name_device(struct rq *q, int64_t user_id)
 {
-	const char *name = field(q, "device_name");
+	const char *name = rq_field(q, "device_name");
 	int r;
 
 	if (name[0] == '\0' || strcmp(name, "authenticator") == 0)
@@ -479,7 +466,7 @@ name_device(struct rq *q, int64_t user_id)
 	r = sk_mfa_rename(q->ctx, user_id, q->sess.signin.enroll_device_id, name);
 	if (r == SK_OK)
 		return 0;
-	say(q, r == SK_ERR_EXISTS ? "error.device_exists" : "error.device_name");
+	rq_say(q, r == SK_ERR_EXISTS ? "error.device_exists" : "error.device_name");
 	q->out->status = 400;
 	return -1;
 }
@@ -489,7 +476,7 @@ show_codes(struct rq *q, const sk_recovery_set *codes, const char *next)
 {
 	page_base pb;
 
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_recovery_codes(&q->out->body, &pb, codes, next);
 }
 
@@ -501,35 +488,35 @@ h_login_enroll(struct rq *q)
 
 	if (wrong_step(q, SK_STEP_ENROLL_MFA))
 		return;
-	if (!is_post(q)) {
+	if (!rq_is_post(q)) {
 		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 1);
 		return;
 	}
-	if (check_post(q) != 0)
+	if (rq_check_post(q) != 0)
 		return;
 	if (q->sess.signin.enroll_device_id == 0) {
-		redirect(q, "/login/enroll");
+		rq_redirect(q, "/login/enroll");
 		return;
 	}
 	if (name_device(q, q->sess.signin.user_id) != 0) {
 		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 0);
 		return;
 	}
-	r = sk_signin_enroll_confirm(q->ctx, &q->sess.signin, field(q, "code1"),
+	r = sk_signin_enroll_confirm(q->ctx, &q->sess.signin, rq_field(q, "code1"),
 				     form_get(&q->form, "code2"), &codes);
 	if (r != SK_OK) {
 		if (r == SK_ERR_STATE) {
-			redirect(q, step_url(q->sess.signin.step));
+			rq_redirect(q, step_url(q->sess.signin.step));
 			return;
 		}
-		say(q, "error.enroll");
+		rq_say(q, "error.enroll");
 		q->out->status = 400;
 		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 0);
 		return;
 	}
 	if (q->sess.signin.step == SK_STEP_DONE) {
 		if (sk_session_rotate(q->ctx, &q->sess, q->token) != SK_OK) {
-			message(q, 503, "title.error", "error.internal", "/login");
+			rq_message(q, 503, "title.error", "error.internal", "/login");
 			sk_recovery_set_clear(&codes);
 			return;
 		}
@@ -542,7 +529,7 @@ h_login_enroll(struct rq *q)
 	if (codes.count > 0)
 		show_codes(q, &codes, step_url(q->sess.signin.step));
 	else
-		redirect(q, step_url(q->sess.signin.step));
+		rq_redirect(q, step_url(q->sess.signin.step));
 	sk_recovery_set_clear(&codes);
 }
 
@@ -555,32 +542,32 @@ h_login_mfa(struct rq *q, int recovery)
 
 	if (wrong_step(q, SK_STEP_MFA))
 		return;
-	if (is_post(q)) {
-		if (check_post(q) != 0)
+	if (rq_is_post(q)) {
+		if (rq_check_post(q) != 0)
 			return;
-		r = recovery ? sk_signin_recovery(q->ctx, &q->sess.signin, field(q, "recovery_code"),
+		r = recovery ? sk_signin_recovery(q->ctx, &q->sess.signin, rq_field(q, "recovery_code"),
 						  &retry_at)
-			     : sk_signin_mfa(q->ctx, &q->sess.signin, field(q, "code"), &retry_at);
+			     : sk_signin_mfa(q->ctx, &q->sess.signin, rq_field(q, "code"), &retry_at);
 		if (r == SK_OK) {
 			next_step(q, NULL);
 			return;
 		}
 		if (r == SK_ERR_STATE) {
-			redirect(q, "/login");
+			rq_redirect(q, "/login");
 			return;
 		}
 		if (r == SK_ERR_LOCKED)
-			say_locked(q, retry_at);
+			rq_say_locked(q, retry_at);
 		else if (r == SK_ERR_REPLAY)
-			say(q, "error.replay");
+			rq_say(q, "error.replay");
 		else if (r == SK_ERR_AUTH)
-			say(q, recovery ? "error.recovery" : "error.code");
+			rq_say(q, recovery ? "error.recovery" : "error.code");
 		else
-			say(q, "error.internal");
+			rq_say(q, "error.internal");
 		q->out->status = r == SK_ERR_LOCKED ? 429 : r == SK_ERR_AUTH || r == SK_ERR_REPLAY ? 401 : 503;
 		(void)sk_session_save(q->ctx, &q->sess);
 	}
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_mfa(&q->out->body, &pb, recovery);
 }
 
@@ -667,7 +654,7 @@ render_account(struct rq *q)
 
 	if (v == NULL || sk_account_get(q->ctx, q->sess.signin.name, &u) != SK_OK) {
 		free(v);
-		message(q, 503, "title.error", "error.internal", "/login");
+		rq_message(q, 503, "title.error", "error.internal", "/login");
 		return;
 	}
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
@@ -692,31 +679,31 @@ render_account(struct rq *q)
 	d.nsessions = v->nsessions;
 	d.events = newest_first;
 	d.nevents = v->nevents;
-	base(q, &pb);
+	rq_base(q, &pb);
 	page_account(&q->out->body, &pb, &d);
 	free(v);
 }
 
 /* Signed-in pages: 0 when signed in, else the answer (to /login) is written. */
-static int
-need_active(struct rq *q)
+int
+rq_need_active(struct rq *q)
 {
-	if (active(q))
+	if (rq_active(q))
 		return 0;
-	redirect(q, "/login");
+	rq_redirect(q, "/login");
 	return -1;
 }
 
 static int
 recheck_password(struct rq *q)
 {
-	const char *pw = field(q, "password");
+	const char *pw = rq_field(q, "password");
 	int r = sk_account_verify_password(q->ctx, q->sess.signin.user_id, q->in->addr, pw,
 					   strlen(pw));
 
 	if (r == SK_OK)
 		return 0;
-	say(q, r == SK_ERR_LOCKED ? "error.locked_admin" : "error.password_current");
+	rq_say(q, r == SK_ERR_LOCKED ? "error.locked_admin" : "error.password_current");
 	q->out->status = r == SK_ERR_LOCKED ? 429 : 401;
 	render_account(q);
 	return -1;
@@ -728,11 +715,11 @@ h_account(struct rq *q)
 	const char *path = q->in->path;
 	int64_t uid;
 
-	if (need_active(q) != 0)
+	if (rq_need_active(q) != 0)
 		return;
 	uid = q->sess.signin.user_id;
 	(void)sk_session_save(q->ctx, &q->sess); /* idle timeout counts from now */
-	if (strcmp(path, "/account") == 0 && !is_post(q)) {
+	if (strcmp(path, "/account") == 0 && !rq_is_post(q)) {
 		render_account(q);
 		return;
 	}
@@ -740,11 +727,11 @@ h_account(struct rq *q)
 		const char *cur, *nw;
 		sk_policy_result pr;
 		int r;
-		if (!is_post(q)) {
+		if (!rq_is_post(q)) {
 			render_change(q, "/account/password", 0, 0);
 			return;
 		}
-		if (check_post(q) != 0)
+		if (rq_check_post(q) != 0)
 			return;
 		if (change_fields(q, &cur, &nw) != 0) {
 			render_change(q, "/account/password", 0, 0);
@@ -762,14 +749,14 @@ h_account(struct rq *q)
 	}
 	if (strcmp(path, "/account/devices/add") == 0) {
 		int r;
-		if (!is_post(q)) {
+		if (!rq_is_post(q)) {
 			render_enroll(q, "/account/devices/add", uid, 1);
 			return;
 		}
-		if (check_post(q) != 0)
+		if (rq_check_post(q) != 0)
 			return;
 		if (q->sess.signin.enroll_device_id == 0) {
-			redirect(q, "/account/devices/add");
+			rq_redirect(q, "/account/devices/add");
 			return;
 		}
 		if (name_device(q, uid) != 0) {
@@ -777,9 +764,9 @@ h_account(struct rq *q)
 			return;
 		}
 		r = sk_mfa_enroll_confirm(q->ctx, uid, q->sess.signin.enroll_device_id,
-					  field(q, "code1"), form_get(&q->form, "code2"), q->in->addr);
+					  rq_field(q, "code1"), form_get(&q->form, "code2"), q->in->addr);
 		if (r != SK_OK) {
-			say(q, "error.enroll");
+			rq_say(q, "error.enroll");
 			q->out->status = 400;
 			render_enroll(q, "/account/devices/add", uid, 0);
 			return;
@@ -790,20 +777,20 @@ h_account(struct rq *q)
 		render_account(q);
 		return;
 	}
-	if (!is_post(q)) {
+	if (!rq_is_post(q)) {
 		q->out->status = 405;
 		render_account(q);
 		return;
 	}
-	if (check_post(q) != 0)
+	if (rq_check_post(q) != 0)
 		return;
 	if (strcmp(path, "/account/devices/remove") == 0) {
 		char *end;
-		long long id = strtoll(field(q, "device_id"), &end, 10);
+		long long id = strtoll(rq_field(q, "device_id"), &end, 10);
 		if (recheck_password(q) != 0)
 			return;
 		if (*end != '\0' || id <= 0 || sk_mfa_remove(q->ctx, uid, id, q->in->addr) != SK_OK) {
-			say(q, "error.internal");
+			rq_say(q, "error.internal");
 			q->out->status = 400;
 		} else {
 			q->notice = tr(q->lang, "notice.device_removed");
@@ -817,7 +804,7 @@ h_account(struct rq *q)
 			return;
 		if (sk_recovery_generate(q->ctx, uid, q->sess.signin.name, q->in->addr, &codes) !=
 		    SK_OK) {
-			message(q, 503, "title.error", "error.internal", "/account");
+			rq_message(q, 503, "title.error", "error.internal", "/account");
 			return;
 		}
 		q->notice = tr(q->lang, "notice.recovery_generated");
@@ -832,22 +819,22 @@ h_account(struct rq *q)
 		return;
 	}
 	q->out->status = 404;
-	message(q, 404, "title.error", "error.not_found", "/account");
+	rq_message(q, 404, "title.error", "error.not_found", "/account");
 }
 
 static void
 h_logout(struct rq *q)
 {
-	if (!is_post(q)) {
-		redirect(q, active(q) ? "/account" : "/login");
+	if (!rq_is_post(q)) {
+		rq_redirect(q, rq_active(q) ? "/account" : "/login");
 		return;
 	}
-	if (check_post(q) != 0)
+	if (rq_check_post(q) != 0)
 		return;
 	(void)sk_session_end(q->ctx, &q->sess);
 	q->have_session = 0;
 	clear_session_cookie(q);
-	message(q, 200, "title.signed_out", "notice.signed_out", "/login");
+	rq_message(q, 200, "title.signed_out", "notice.signed_out", "/login");
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -889,7 +876,7 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 	pick_language(&q);
 	load_session(&q);
 	if (strcmp(p, "/") == 0)
-		redirect(&q, active(&q) ? "/account" : "/login");
+		rq_redirect(&q, rq_active(&q) ? "/account" : "/login");
 	else if (strcmp(p, "/login") == 0)
 		h_login(&q);
 	else if (strcmp(p, "/login/password") == 0)
@@ -904,8 +891,12 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 		h_account(&q);
 	else if (strcmp(p, "/logout") == 0)
 		h_logout(&q);
+	else if (strncmp(p, "/admin", 6) == 0 && (p[6] == '\0' || p[6] == '/'))
+		admin_handle(&q);
+	else if (strncmp(p, "/api/", 5) == 0)
+		api_handle(&q);
 	else
-		message(&q, 404, "title.error", "error.not_found", "/");
+		rq_message(&q, 404, "title.error", "error.not_found", "/");
 	form_free(&q.form);
 	sodium_memzero(&q.sess, sizeof(q.sess));
 	sodium_memzero(q.token, sizeof(q.token));
