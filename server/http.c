@@ -87,6 +87,12 @@ job_free(struct job *job)
 	free(job->in.cookie);
 	free(job->in.accept_language);
 	free(job->in.agent);
+	if (job->in.authorization != NULL) {
+		sodium_memzero(job->in.authorization, strlen(job->in.authorization));
+		free(job->in.authorization);
+	}
+	free(job->in.csrf_header);
+	free(job->in.content_type);
 	buf_free(&job->out.body);
 	sodium_memzero(job->out.cookies, sizeof(job->out.cookies));
 	free(job);
@@ -178,6 +184,20 @@ header_copy(h2o_req_t *req, const h2o_token_t *token, const char *sep)
 	return buf_take(&b, NULL);
 }
 
+/* Same as header_copy for a header h2o has no token for (first value only). */
+static char *
+header_copy_str(h2o_req_t *req, const char *name)
+{
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+	sk_buf b;
+
+	if (i == -1)
+		return NULL;
+	buf_init(&b);
+	buf_addn(&b, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+	return buf_take(&b, NULL);
+}
+
 static int
 copy_str(char *dst, size_t size, const char *src, size_t len)
 {
@@ -252,6 +272,9 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	job->in.cookie = header_copy(req, H2O_TOKEN_COOKIE, "; ");
 	job->in.accept_language = header_copy(req, H2O_TOKEN_ACCEPT_LANGUAGE, ",");
 	job->in.agent = header_copy(req, H2O_TOKEN_USER_AGENT, " ");
+	job->in.authorization = header_copy(req, H2O_TOKEN_AUTHORIZATION, ",");
+	job->in.content_type = header_copy(req, H2O_TOKEN_CONTENT_TYPE, ",");
+	job->in.csrf_header = header_copy_str(req, "x-csrf-token");
 	buf_init(&job->out.body);
 
 	/* Static files: answered here, no worker needed. */

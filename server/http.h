@@ -28,6 +28,9 @@ typedef struct http_in {
 	char *cookie;           /* Cookie header (NUL-terminated copy) or NULL */
 	char *accept_language;
 	char *agent;            /* User-Agent */
+	char *authorization;    /* Authorization (API tokens: "Bearer ...") or NULL */
+	char *csrf_header;      /* X-CSRF-Token (API calls with a session cookie) or NULL */
+	char *content_type;     /* Content-Type or NULL */
 	char *body;             /* request body (not NUL-terminated), body_len bytes */
 	size_t body_len;
 } http_in;
