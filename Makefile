@@ -187,6 +187,7 @@ build/bench/%: bench/%.c $(LIBHOST) $(LIBCORE)
 
 bench: deps all $(BENCH_BIN)
 	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; $$b; done
+	@set -e; for b in bench/*.sh; do echo "== $$b"; sh $$b build; done
 
 # The portal on the embedded default: ./var, loopback, bootstrap admin.
 run: deps all
