@@ -133,7 +133,7 @@ unit: $(UNIT_BIN) $(EXAMPLE_BIN)
 
 integration: all
 	@set -e; for t in tests/integration/[0-9]*.sh; do \
-	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) sh $$t; done
+	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) SEKISHOD=$(abspath $(SERVERD)) sh $$t; done
 
 # The portal in Debian's Chromium (playwright-core); starts its own server.
 e2e: all

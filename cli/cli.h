@@ -25,5 +25,6 @@ int cmd_password(struct cli_env *env, int argc, char **argv);
 int cmd_audit(struct cli_env *env, int argc, char **argv);
 int cmd_inventory(struct cli_env *env, int argc, char **argv);
 int cmd_approvals(struct cli_env *env, int argc, char **argv);
+int cmd_token(struct cli_env *env, int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@ usage(FILE *f)
 		"  inventory [--format table|csv|json] [--stale-days N]\n"
 		"  approvals list | approve ID | reject ID   (two-person rule; needs --as)\n"
 		"\n"
+		"Machine credentials\n"
+		"  token create OWNER NAME [--scope read|admin] --expires DATE\n"
+		"  token list [OWNER] [--json] | token revoke ID\n"
+		"\n"
 		"Sign-in and second factor\n"
 		"  login NAME                         sign in on this terminal\n"
 		"  mfa list NAME | mfa reset NAME\n"
@@ -60,7 +64,7 @@ main(int argc, char **argv)
 		{"login", cmd_login},       {"mfa", cmd_mfa},
 		{"recovery", cmd_recovery}, {"password", cmd_password},
 		{"audit", cmd_audit},       {"inventory", cmd_inventory},
-		{"approvals", cmd_approvals},
+		{"approvals", cmd_approvals}, {"token", cmd_token},
 	};
 	struct cli_env env;
 	int c, rc;

@@ -114,6 +114,8 @@ reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
 	case 302: return "Found";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
@@ -121,6 +123,9 @@ reason(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
 	case 429: return "Too Many Requests";
@@ -224,6 +229,51 @@ peer_addr(h2o_req_t *req, char *out, size_t size)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
 }
 
+static int
+trusted(const server_config *sc, const char *addr)
+{
+	for (unsigned i = 0; i < sc->ntrusted; i++)
+		if (strcmp(sc->trusted_proxies[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
+void
+http_client_addr(const server_config *sc, const char *peer, const char *forwarded, char *out,
+		 size_t size)
+{
+	char hop[64];
+	const char *end;
+
+	snprintf(out, size, "%s", peer);
+	if (forwarded == NULL || !trusted(sc, peer))
+		return;
+	/* Walk X-Forwarded-For from the right: the first hop we do not trust is the client. */
+	end = forwarded + strlen(forwarded);
+	while (end > forwarded) {
+		const char *start = end;
+		while (start > forwarded && start[-1] != ',')
+			start--;
+		const char *a = start, *b = end;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		unsigned char tmp[sizeof(struct in6_addr)];
+		size_t n = (size_t)(b - a);
+		if (n == 0 || n >= sizeof(hop))
+			return; /* malformed: keep the proxy's address */
+		memcpy(hop, a, n);
+		hop[n] = '\0';
+		if (inet_pton(AF_INET, hop, tmp) != 1 && inet_pton(AF_INET6, hop, tmp) != 1)
+			return;
+		snprintf(out, size, "%s", hop);
+		if (!trusted(sc, hop))
+			return;
+		end = start > forwarded ? start - 1 : forwarded;
+	}
+}
+
 static void
 send_error(h2o_req_t *req, int status)
 {
@@ -267,7 +317,13 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		return 0;
 	}
 	(void)path_len;
-	peer_addr(req, job->in.addr, sizeof(job->in.addr));
+	{
+		char peer[64];
+		char *xff = config->ntrusted ? header_copy_str(req, "x-forwarded-for") : NULL;
+		peer_addr(req, peer, sizeof(peer));
+		http_client_addr(config, peer, xff, job->in.addr, sizeof(job->in.addr));
+		free(xff);
+	}
 	job->in.secure = req->scheme == &H2O_URL_SCHEME_HTTPS;
 	job->in.cookie = header_copy(req, H2O_TOKEN_COOKIE, "; ");
 	job->in.accept_language = header_copy(req, H2O_TOKEN_ACCEPT_LANGUAGE, ",");

@@ -52,7 +52,18 @@ typedef struct server_config {
 	unsigned loops;         /* event loop threads, 0 = one per core */
 	unsigned workers;       /* worker threads, 0 = one per core */
 	int secure_cookie;      /* __Host- cookie with Secure (TLS or behind a TLS proxy) */
+	char trusted_proxies[8][64]; /* peers whose X-Forwarded-For is believed */
+	unsigned ntrusted;
 } server_config;
+
+/*
+ * The client's address: the peer itself, unless the peer is a trusted proxy;
+ * then the right-most address of X-Forwarded-For that is not a trusted proxy
+ * (the left part of that header is whatever the client chose to send).
+ * Writes to out; forwarded may be NULL.
+ */
+void http_client_addr(const server_config *sc, const char *peer, const char *forwarded,
+		      char *out, size_t size);
 
 /* What a worker runs for each request (portal.c). */
 void portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out *out);

@@ -3,6 +3,7 @@
  * database and key file on first start (printing the bootstrap
  * administrator's initial password once), and serves the portal.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -67,6 +68,21 @@ server_key(void *arg, const char *section, const char *key, const char *value, c
 		if (parse_uint(value, 0, 64, &u) != 0)
 			goto bad;
 		*(key[0] == 'l' ? &sc->loops : &sc->workers) = u;
+		return 1;
+	}
+	if (strcmp(key, "trusted_proxies") == 0) {
+		/* Comma-separated addresses of the reverse proxies in front (DESIGN 7). */
+		char list[512], *save = NULL;
+		if (snprintf(list, sizeof(list), "%s", value) >= (int)sizeof(list))
+			goto bad;
+		sc->ntrusted = 0;
+		for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			unsigned char tmp[16];
+			if (sc->ntrusted == 8 || strlen(t) >= sizeof(sc->trusted_proxies[0]) ||
+			    (inet_pton(AF_INET, t, tmp) != 1 && inet_pton(AF_INET6, t, tmp) != 1))
+				goto bad;
+			memcpy(sc->trusted_proxies[sc->ntrusted++], t, strlen(t) + 1);
+		}
 		return 1;
 	}
 	if (strcmp(key, "secure_cookie") == 0) {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "layout.h"
 #include "pages.h"
 
 static int
@@ -818,6 +819,92 @@ page_message(sk_buf *b, const page_base *pb, const char *title, const char *text
 		buf_add(b, "</a></p>\n");
 	}
 	page_end(b, pb);
+}
+
+/* ---- the layout for other renderers (layout.h) -------------------------- */
+
+const char *
+layout_lang(const page_base *pb)
+{
+	return pb_lang(pb);
+}
+
+void
+layout_begin(sk_buf *b, const page_base *pb, const char *title, const char *main_class)
+{
+	page_begin(b, pb, title != NULL ? title : "", main_class);
+}
+
+void
+layout_end(sk_buf *b, const page_base *pb)
+{
+	page_end(b, pb);
+}
+
+void
+layout_t(sk_buf *b, const page_base *pb, const char *key)
+{
+	add_t(b, pb, key);
+}
+
+void
+layout_tn(sk_buf *b, const page_base *pb, const char *key, const char *html)
+{
+	add_tn(b, pb, key, html);
+}
+
+void
+layout_attr(sk_buf *b, const char *name, const char *value)
+{
+	add_attr(b, name, value);
+}
+
+void
+layout_form_open(sk_buf *b, const page_base *pb, const char *action, const char *cls)
+{
+	form_open(b, pb, action, cls);
+}
+
+void
+layout_time(sk_buf *b, const page_base *pb, int64_t ts, const char *never_key)
+{
+	add_time(b, pb, ts, never_key);
+}
+
+void
+layout_named(sk_buf *b, const page_base *pb, const char *prefix, const char *name)
+{
+	add_named(b, pb, prefix, name);
+}
+
+void
+layout_para(sk_buf *b, const page_base *pb, const char *cls, const char *key)
+{
+	para(b, pb, cls, key);
+}
+
+void
+layout_label(sk_buf *b, const page_base *pb, const char *id, const char *key)
+{
+	label(b, pb, id, key);
+}
+
+void
+layout_th(sk_buf *b, const page_base *pb, const char *key)
+{
+	th(b, pb, key);
+}
+
+void
+layout_td(sk_buf *b, const page_base *pb, const char *key, const char *cls)
+{
+	td(b, pb, key, cls);
+}
+
+void
+layout_section_open(sk_buf *b, const page_base *pb, const char *id, const char *key)
+{
+	section_open(b, pb, id, key);
 }
 
 /*

@@ -866,8 +866,9 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 	q.sc = sc;
 	q.in = in;
 	q.out = out;
-	if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0 &&
-	    strcmp(in->method, "POST") != 0) {
+	/* The API answers its own methods (DELETE) with JSON; pages take GET and POST. */
+	if (strncmp(p, "/api/", 5) != 0 && strcmp(in->method, "GET") != 0 &&
+	    strcmp(in->method, "HEAD") != 0 && strcmp(in->method, "POST") != 0) {
 		out->status = 405;
 		out->content_type = "text/plain; charset=utf-8";
 		buf_add(&out->body, "Method Not Allowed\n");

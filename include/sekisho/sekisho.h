@@ -19,6 +19,7 @@
 #include "sekisho/signin.h"
 #include "sekisho/inventory.h"
 #include "sekisho/session.h"
+#include "sekisho/apitoken.h"
 
 #define SEKISHO_VERSION "0.1.0"
 

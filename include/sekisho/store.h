@@ -149,6 +149,7 @@ typedef struct sk_grant {
 
 typedef struct sk_store sk_store;
 struct sk_session;  /* sekisho/session.h */
+struct sk_apitoken; /* sekisho/apitoken.h */
 
 typedef int (*sk_user_cb)(void *arg, const sk_user *u);
 typedef int (*sk_device_cb)(void *arg, const sk_device *d);
@@ -222,6 +223,21 @@ struct sk_store_ops {
 	int (*session_list)(sk_store *s, int64_t user_id,
 			    int (*cb)(void *arg, const struct sk_session *sess), void *arg);
 	int (*session_prune)(sk_store *s, int64_t older_than);
+
+	/*
+	 * API tokens (sekisho/apitoken.h).  Optional: a store without the JSON
+	 * API leaves them NULL.  apitoken_get finds by token hash,
+	 * apitoken_get_by_id by id; apitoken_insert gives SK_ERR_EXISTS when
+	 * the hash is taken or the owner has an unrevoked token of that name;
+	 * apitoken_list lists the tokens of user_id (0 = of every account).
+	 * Deleting a user deletes its tokens.
+	 */
+	int (*apitoken_insert)(sk_store *s, struct sk_apitoken *t);   /* sets t->id */
+	int (*apitoken_get)(sk_store *s, const uint8_t hash[SK_HASH_LEN], struct sk_apitoken *out);
+	int (*apitoken_get_by_id)(sk_store *s, int64_t id, struct sk_apitoken *out);
+	int (*apitoken_update)(sk_store *s, const struct sk_apitoken *t);
+	int (*apitoken_list)(sk_store *s, int64_t user_id,
+			     int (*cb)(void *arg, const struct sk_apitoken *t), void *arg);
 };
 
 /* Every implementation begins its private struct with this. */

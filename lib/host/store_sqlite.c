@@ -32,6 +32,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "sekisho/apitoken.h"
 #include "sekisho/error.h"
 #include "sekisho/session.h"
 #include "sekisho/store.h"
@@ -158,6 +159,27 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX sessions_user ON sessions (user_id);"
 	"CREATE INDEX sessions_seen ON sessions (last_seen_at);",
+	/*
+	 * 3: API tokens (sekisho/apitoken.h); only token hashes are kept.  A
+	 * name is unique among an owner's unrevoked tokens (partial index), so
+	 * a revoked token's name can be used again.  That index leaves revoked
+	 * tokens out, so the lookups by owner have an index of their own.
+	 */
+	"CREATE TABLE apitokens ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  scope INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER NOT NULL DEFAULT 0,"
+	"  revoked_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX apitokens_user ON apitokens (user_id);"
+	"CREATE UNIQUE INDEX apitokens_live_name ON apitokens (user_id, name) "
+	"WHERE revoked_at = 0;",
 };
 
 #define SCHEMA_VERSION ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1515,6 +1537,144 @@ sq_session_list(sk_store *s, int64_t user_id, sk_session_cb cb, void *arg)
 			&user_id, session_emit, &l);
 }
 
+/* ---- API tokens ---------------------------------------------------------- */
+
+#define APITOKEN_COLS "id, token_hash, user_id, name, scope, created_by, created_at, " \
+	"expires_at, last_used_at, revoked_at"
+
+static int
+row_apitoken(sqlite3_stmt *st, sk_apitoken *t)
+{
+	struct reader rd = {st, 0, SK_OK};
+
+	memset(t, 0, sizeof *t);
+	t->id = read_i64(&rd);
+	read_blob_exact(&rd, t->token_hash, sizeof t->token_hash);
+	t->user_id = read_i64(&rd);
+	READ_FIELD(&rd, t->name);
+	t->scope = (sk_scope)read_int(&rd);
+	READ_FIELD(&rd, t->created_by);
+	t->created_at = read_i64(&rd);
+	t->expires_at = read_i64(&rd);
+	t->last_used_at = read_i64(&rd);
+	t->revoked_at = read_i64(&rd);
+	if (rd.r != SK_OK)
+		sodium_memzero(t, sizeof *t);
+	return rd.r;
+}
+
+/* Binds every field but the id, in APITOKEN_COLS order. */
+static void
+bind_apitoken(struct binder *b, const sk_apitoken *t)
+{
+	bind_blob(b, t->token_hash, sizeof t->token_hash, sizeof t->token_hash);
+	bind_i64(b, t->user_id);
+	BIND_FIELD(b, t->name);
+	bind_i64(b, (int64_t)t->scope);
+	BIND_FIELD(b, t->created_by);
+	bind_i64(b, t->created_at);
+	bind_i64(b, t->expires_at);
+	bind_i64(b, t->last_used_at);
+	bind_i64(b, t->revoked_at);
+}
+
+/* Prepares sql afresh, binds t (and then *id when given), runs it as a write. */
+static int
+apitoken_write(struct sqlite_store *ss, const char *sql, const sk_apitoken *t, const int64_t *id,
+	       int need_change)
+{
+	struct binder b = {NULL, 0, SK_OK};
+	int r;
+
+	if ((r = list_prepare(ss, sql, &b.st)) != SK_OK)
+		return r;
+	bind_apitoken(&b, t);
+	if (id != NULL)
+		bind_i64(&b, *id);
+	if ((r = b.r) == SK_OK)
+		r = step_done(b.st);
+	if (r == SK_OK && need_change && sqlite3_changes(ss->db) == 0)
+		r = SK_ERR_NOTFOUND;
+	sqlite3_clear_bindings(b.st);
+	(void)sqlite3_finalize(b.st);
+	return r;
+}
+
+static int
+sq_apitoken_insert(sk_store *s, sk_apitoken *t)
+{
+	struct sqlite_store *ss = ss_of(s);
+	int r = apitoken_write(ss, "INSERT INTO apitokens (token_hash, user_id, name, scope, "
+			       "created_by, created_at, expires_at, last_used_at, revoked_at) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", t, NULL, 0);
+
+	if (r == SK_OK)
+		t->id = sqlite3_last_insert_rowid(ss->db);
+	return r;
+}
+
+/* One token by a blob (the hash) or an id: exactly one of hash and id is given. */
+static int
+apitoken_get_one(struct sqlite_store *ss, const uint8_t *hash, const int64_t *id,
+		 sk_apitoken *out)
+{
+	struct binder b = {NULL, 0, SK_OK};
+	int r;
+
+	memset(out, 0, sizeof *out);
+	r = list_prepare(ss, hash != NULL
+				 ? "SELECT " APITOKEN_COLS " FROM apitokens WHERE token_hash = ?1"
+				 : "SELECT " APITOKEN_COLS " FROM apitokens WHERE id = ?1",
+			 &b.st);
+	if (r != SK_OK)
+		return r;
+	if (hash != NULL)
+		bind_blob(&b, hash, SK_HASH_LEN, SK_HASH_LEN);
+	else
+		bind_i64(&b, *id);
+	if ((r = b.r) == SK_OK && (r = step_row(b.st)) == SK_OK)
+		r = row_apitoken(b.st, out);
+	(void)sqlite3_finalize(b.st);
+	return r;
+}
+
+static int
+sq_apitoken_get(sk_store *s, const uint8_t hash[SK_HASH_LEN], sk_apitoken *out)
+{
+	return apitoken_get_one(ss_of(s), hash, NULL, out);
+}
+
+static int
+sq_apitoken_get_by_id(sk_store *s, int64_t id, sk_apitoken *out)
+{
+	return apitoken_get_one(ss_of(s), NULL, &id, out);
+}
+
+static int
+sq_apitoken_update(sk_store *s, const sk_apitoken *t)
+{
+	return apitoken_write(ss_of(s), "UPDATE apitokens SET token_hash = ?1, user_id = ?2, "
+			      "name = ?3, scope = ?4, created_by = ?5, created_at = ?6, "
+			      "expires_at = ?7, last_used_at = ?8, revoked_at = ?9 WHERE id = ?10",
+			      t, &t->id, 1);
+}
+
+typedef int (*sk_apitoken_cb)(void *arg, const sk_apitoken *t);
+LIST_EMITTER(apitoken, sk_apitoken, sk_apitoken_cb, row_apitoken)
+
+static int
+sq_apitoken_list(sk_store *s, int64_t user_id, sk_apitoken_cb cb, void *arg)
+{
+	struct apitoken_list l = {cb, arg};
+
+	if (user_id == 0)
+		return run_list(ss_of(s), "SELECT " APITOKEN_COLS " FROM apitokens ORDER BY id",
+				NULL, apitoken_emit, &l);
+	return run_list(ss_of(s),
+			"SELECT " APITOKEN_COLS " FROM apitokens WHERE user_id = ?1 ORDER BY id",
+			&user_id, apitoken_emit, &l);
+}
+
 static const struct sk_store_ops sqlite_ops = {
 	.close = sq_close,
 	.begin = sq_begin,
@@ -1558,6 +1718,11 @@ static const struct sk_store_ops sqlite_ops = {
 	.session_delete_user = sq_session_delete_user,
 	.session_list = sq_session_list,
 	.session_prune = sq_session_prune,
+	.apitoken_insert = sq_apitoken_insert,
+	.apitoken_get = sq_apitoken_get,
+	.apitoken_get_by_id = sq_apitoken_get_by_id,
+	.apitoken_update = sq_apitoken_update,
+	.apitoken_list = sq_apitoken_list,
 };
 
 /* ---- open and migrations ----------------------------------------------- */
