@@ -16,7 +16,8 @@
  * signed-in administrator as the actor, and the library authorizes, audits
  * and applies the two-person rule (SK_ERR_APPROVAL).  The console decides
  * only what to show: role admin gets the forms, role auditor the same pages
- * read-only (its POSTs are refused), anyone else 403.  GETs change nothing.
+ * read-only (its POSTs are refused), anyone else 403.  A GET asks for no
+ * change (listing requests lets the library mark expired ones as such).
  * Re-entering one's own password (reset-mfa, B8; deciding a request) is
  * checked with sk_account_verify_password, which the lockout counts.
  */
@@ -354,16 +355,20 @@ new_user(struct admin *a)
 		say(a, "admin.error.date", 400);
 	} else {
 		r = sk_account_create(q->ctx, &a->actor, &spec, initial, &pr);
-		if (r == SK_OK || r == SK_ERR_APPROVAL) {
+		/*
+		 * A password issued means the account exists, even when making
+		 * it an administrator then failed: show it, or nobody ever will.
+		 */
+		if (r == SK_OK || r == SK_ERR_APPROVAL || initial[0] != '\0') {
 			(void)sk_account_name_normalize(v.name, norm);
 			v.created = norm;
 			v.initial_password = initial;
-			if (r == SK_ERR_APPROVAL) {
-				notice_n(a, "admin.notice.approval", a->actor.approval_id);
-				q->out->status = 202;
-			} else {
-				notice(a, "admin.notice.created");
-			}
+		}
+		if (r == SK_OK) {
+			notice(a, "admin.notice.created");
+		} else if (r == SK_ERR_APPROVAL) {
+			notice_n(a, "admin.notice.approval", a->actor.approval_id);
+			q->out->status = 202;
 		} else {
 			say_error(a, r);
 		}
@@ -419,7 +424,10 @@ user_grant(void *arg, const sk_grant *g)
 	return 0;
 }
 
-/* The account's page; name is normalized.  initial: a password to show once. */
+/*
+ * The account's page; name is normalized.  initial: a password to show once.
+ * TODO(perf): sk_inventory walks every account to find this one's row.
+ */
 static void
 render_user(struct admin *a, const char *name, const char *initial)
 {

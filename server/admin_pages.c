@@ -171,13 +171,14 @@ state_key(const sk_user *u)
 
 /*
  * The document's start for a console page: the portal's layout with <main
- * class="wide admin">, and the console's own stylesheet (a <link> in the
- * body is allowed for stylesheets; CSP style-src 'self' admits it).
+ * class="wide admin"> (a single form: "wide admin narrow"), and the
+ * console's own stylesheet (a <link> in the body is allowed for
+ * stylesheets; CSP style-src 'self' admits it).
  */
 static void
-admin_begin(sk_buf *b, const page_base *pb, const char *title)
+admin_begin(sk_buf *b, const page_base *pb, const char *title, int narrow)
 {
-	layout_begin(b, pb, title, "wide admin");
+	layout_begin(b, pb, title, narrow ? "wide admin narrow" : "wide admin");
 	buf_add(b, "<link rel=\"stylesheet\" href=\"/admin/console.css\">\n");
 }
 
@@ -315,7 +316,7 @@ search_form(sk_buf *b, const page_base *pb, const admin_accounts_view *v)
 void
 admin_page_accounts(sk_buf *b, const page_base *pb, const admin_accounts_view *v)
 {
-	admin_begin(b, pb, t(pb, "admin.accounts.title"));
+	admin_begin(b, pb, t(pb, "admin.accounts.title"), 0);
 	admin_nav(b, pb, "accounts");
 	read_only_note(b, pb, v->read_only);
 	layout_para(b, pb, "lead", "admin.accounts.intro");
@@ -368,7 +369,7 @@ admin_page_accounts(sk_buf *b, const page_base *pb, const admin_accounts_view *v
 		layout_td(b, pb, "admin.col.email", "email");
 		buf_html(b, u->email);
 		buf_add(b, "</td>");
-		layout_td(b, pb, "admin.col.role", NULL);
+		layout_td(b, pb, "admin.col.role", "nowrap");
 		add_role(b, pb, u->role);
 		buf_add(b, "</td>");
 		layout_td(b, pb, "admin.col.effective_role", NULL);
@@ -379,7 +380,7 @@ admin_page_accounts(sk_buf *b, const page_base *pb, const admin_accounts_view *v
 			add_until(b, pb, r->grant_until);
 		}
 		buf_add(b, "</span></td>");
-		layout_td(b, pb, "admin.col.state", NULL);
+		layout_td(b, pb, "admin.col.state", "nowrap");
 		layout_t(b, pb, state_key(u));
 		buf_add(b, "</td>");
 		layout_td(b, pb, "admin.col.last_signin", NULL);
@@ -406,7 +407,7 @@ admin_page_accounts(sk_buf *b, const page_base *pb, const admin_accounts_view *v
 void
 admin_page_new_user(sk_buf *b, const page_base *pb, const admin_new_user_view *v)
 {
-	admin_begin(b, pb, t(pb, "admin.new.title"));
+	admin_begin(b, pb, t(pb, "admin.new.title"), 1);
 	admin_nav(b, pb, "new");
 	if (v->created != NULL) {
 		if (v->initial_password != NULL && v->initial_password[0] != '\0')
@@ -708,8 +709,9 @@ user_actions(sk_buf *b, const page_base *pb, const admin_user_view *v)
 
 	action_open(b, pb, "admin.action.delete_title", "admin.action.delete_help");
 	user_form(b, pb, u->name, "delete", "compact");
-	buf_add(b, "<label class=\"check\" for=\"delete-confirm\"><input id=\"delete-confirm\" name=\"confirm\" "
-		"type=\"checkbox\" value=\"yes\" required> ");
+	buf_add(b, "<label class=\"check\" for=\"delete-confirm\">"
+		"<input id=\"delete-confirm\" name=\"confirm\" type=\"checkbox\" value=\"yes\" "
+		"required> ");
 	layout_t(b, pb, "admin.action.delete_confirm");
 	buf_add(b, "</label>\n");
 	button(b, pb, "delete", "danger", "admin.action.delete");
@@ -721,7 +723,8 @@ admin_page_user(sk_buf *b, const page_base *pb, const admin_user_view *v)
 {
 	char title[160];
 
-	admin_begin(b, pb, subst(title, sizeof(title), pb, "admin.user.title", v->row->user.name));
+	subst(title, sizeof(title), pb, "admin.user.title", v->row->user.name);
+	admin_begin(b, pb, title, 0);
 	admin_nav(b, pb, "user");
 	read_only_note(b, pb, v->read_only);
 	if (v->initial_password != NULL && v->initial_password[0] != '\0')
@@ -819,7 +822,7 @@ approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only
 void
 admin_page_approvals(sk_buf *b, const page_base *pb, const admin_approvals_view *v)
 {
-	admin_begin(b, pb, t(pb, "admin.approvals.title"));
+	admin_begin(b, pb, t(pb, "admin.approvals.title"), 0);
 	admin_nav(b, pb, "approvals");
 	read_only_note(b, pb, v->read_only);
 	if (v->initial_password != NULL && v->initial_password[0] != '\0') {
@@ -928,7 +931,7 @@ admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v)
 	int filtered = (v->actor && v->actor[0]) || (v->action && v->action[0]) ||
 		       (v->target && v->target[0]);
 
-	admin_begin(b, pb, t(pb, "admin.audit.title"));
+	admin_begin(b, pb, t(pb, "admin.audit.title"), 0);
 	admin_nav(b, pb, "audit");
 	chain_status(b, pb, v);
 
@@ -969,7 +972,10 @@ admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v)
 	buf_add(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < v->nevents; i++) {
 		const sk_audit_event *e = &v->events[i];
-		int ok = strcmp(e->result, "ok") == 0;
+		/* Waiting or not applicable is neither success nor failure. */
+		const char *cls = strcmp(e->result, "ok") == 0 ? "result-ok" :
+				  strcmp(e->result, "pending") == 0 ||
+				  strcmp(e->result, "skipped") == 0 ? "result-other" : "result-bad";
 
 		buf_printf(b, "<tr data-seq=\"%" PRId64 "\"", e->seq);
 		layout_attr(b, "data-action", e->action);
@@ -994,7 +1000,7 @@ admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v)
 		layout_td(b, pb, "admin.col.addr", NULL);
 		buf_html(b, e->addr);
 		buf_add(b, "</td>");
-		layout_td(b, pb, "admin.col.result", ok ? "result-ok" : "result-bad");
+		layout_td(b, pb, "admin.col.result", cls);
 		layout_named(b, pb, "result.", e->result);
 		buf_add(b, "</td>");
 		layout_td(b, pb, "admin.col.detail", "detail");
@@ -1117,9 +1123,10 @@ admin_csv_row(sk_buf *b, const sk_inventory_row *row)
  * (select, date), flags coloured by severity, the action forms in a grid.
  */
 const char admin_css[] =
-	"main.admin{max-width:80rem}\n"
+	"main.admin{max-width:76rem}\n"
+	"main.admin.narrow{max-width:40rem}\n"
 	"body:has(main.admin) header.site .bar,body:has(main.admin) header.site .user-bar,"
-	"body:has(main.admin) footer.site{max-width:80rem}\n"
+	"body:has(main.admin) footer.site{max-width:76rem}\n"
 	"nav.admin-nav{margin:0 0 1.25rem;padding-bottom:.6rem;border-bottom:1px solid var(--line);"
 	"gap:.25rem 1.5rem}\n"
 	"nav.admin-nav a[aria-current]{color:var(--text);font-weight:700;text-decoration:none}\n"
@@ -1139,6 +1146,8 @@ const char admin_css[] =
 	"main.admin td code{font-size:.75rem;color:var(--muted)}\n"
 	"main.admin td.detail{max-width:22rem;word-break:break-word;color:var(--muted)}\n"
 	"main.admin td.mfa,main.admin td.recovery{text-align:right}\n"
+	"main.admin td.nowrap{white-space:nowrap}\n"
+	"main.admin td.result-other{color:var(--muted)}\n"
 	".badge.flag{margin:.1rem .25rem .1rem 0;background:var(--warn-bg);color:var(--warn);"
 	"white-space:nowrap}\n"
 	".badge.flag[data-flag=privileged-without-mfa],.badge.flag[data-flag=locked],"
