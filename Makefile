@@ -138,6 +138,7 @@ integration: all
 # The portal in Debian's Chromium (playwright-core); starts its own server.
 e2e: all
 	@echo "== tests/e2e/journey.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/journey.mjs
+	@echo "== tests/e2e/admin.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/admin.mjs
 
 # The fuzz targets replay their corpus (plus a short random run) in make check;
 # make fuzz runs them for longer.

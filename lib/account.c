@@ -284,7 +284,9 @@ sk_account_set_disabled(sk_ctx *ctx, sk_actor *actor, const char *name, int disa
 	u.disabled = disabled != 0;
 	if ((r = sk__begin(ctx)) != SK_OK)
 		return r;
-	if ((r = ST(ctx)->user_update(ctx->store, &u)) == SK_OK)
+	if ((r = ST(ctx)->user_update(ctx->store, &u)) == SK_OK && disabled)
+		r = sk__end_sessions(ctx, u.id);
+	if (r == SK_OK)
 		r = sk_audit(ctx, SK__ACTOR(actor), disabled ? "user.disable" : "user.enable",
 			     u.name, SK__ADDR(actor), "ok", NULL);
 	return sk__finish(ctx, r);
@@ -406,6 +408,8 @@ sk__do_reset_password(sk_ctx *ctx, const sk_actor *actor, sk_user *u, char *init
 	if ((r = sk__begin(ctx)) != SK_OK)
 		goto out;
 	if ((r = ST(ctx)->user_update(ctx->store, u)) == SK_OK)
+		r = sk__end_sessions(ctx, u->id); /* whoever is signed in must sign in again */
+	if (r == SK_OK)
 		r = sk_audit(ctx, SK__ACTOR(actor), "password.reset", u->name, SK__ADDR(actor),
 			     "ok", "initial password issued");
 	if ((r = sk__finish(ctx, r)) == SK_OK)

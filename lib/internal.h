@@ -80,6 +80,9 @@ int sk__do_reset_password(sk_ctx *ctx, const struct sk_actor *actor, sk_user *u,
 int sk__do_unlock(sk_ctx *ctx, const struct sk_actor *actor, const sk_user *u);
 int sk__do_mfa_reset(sk_ctx *ctx, const struct sk_actor *actor, const sk_user *u);
 
+/* Ends every portal session of a user (no-op for stores without sessions). */
+int sk__end_sessions(sk_ctx *ctx, int64_t user_id);
+
 /* Looks up name after normalizing it. */
 int sk__user_by_name(sk_ctx *ctx, const char *name, sk_user *u);
 

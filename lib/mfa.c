@@ -449,6 +449,8 @@ sk__do_mfa_reset(sk_ctx *ctx, const sk_actor *actor, const sk_user *u)
 			r = ST(ctx)->device_delete(ctx->store, l->d[i].id);
 	if (r == SK_OK)
 		r = ST(ctx)->recovery_delete_all(ctx->store, u->id);
+	if (r == SK_OK) /* a session opened with the lost phone ends too */
+		r = sk__end_sessions(ctx, u->id);
 	if (r == SK_OK)
 		r = sk_audit(ctx, SK__ACTOR(actor), "mfa.reset", u->name, SK__ADDR(actor), "ok",
 			     "all devices and recovery codes removed");

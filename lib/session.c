@@ -89,6 +89,29 @@ sk_session_create(sk_ctx *ctx, const char *addr, const char *agent,
 }
 
 int
+sk__end_sessions(sk_ctx *ctx, int64_t user_id)
+{
+	if (!supported(ctx))
+		return SK_OK;
+	return ST(ctx)->session_delete_user(ctx->store, user_id, 0);
+}
+
+/* A signed-in session whose account was deleted, disabled or expired ends. */
+static int
+account_usable(sk_ctx *ctx, const sk_session *s)
+{
+	sk_user u;
+	int ok;
+
+	if (ST(ctx)->user_get_by_id(ctx->store, s->signin.user_id, &u) != SK_OK)
+		return 0;
+	ok = strcmp(u.name, s->signin.name) == 0 && !u.disabled &&
+	     (u.expires_at == 0 || u.expires_at > sk_ctx_now(ctx));
+	sodium_memzero(&u, sizeof(u));
+	return ok;
+}
+
+int
 sk_session_lookup(sk_ctx *ctx, const char *token, sk_session *out)
 {
 	uint8_t hash[SK_HASH_LEN];
@@ -109,7 +132,7 @@ sk_session_lookup(sk_ctx *ctx, const char *token, sk_session *out)
 		idle = life = ctx->cfg.signin_timeout;
 	}
 	if (now - out->last_seen_at > idle || now - out->created_at > life ||
-	    now < out->created_at) {
+	    now < out->created_at || (sk_session_active(out) && !account_usable(ctx, out))) {
 		(void)ST(ctx)->session_delete(ctx->store, out->id);
 		memset(out, 0, sizeof(*out));
 		return SK_ERR_EXPIRED;

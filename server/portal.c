@@ -135,7 +135,9 @@ rq_base(struct rq *q, page_base *pb)
 		sk_user u;
 		pb->user = q->sess.signin.name;
 		if (sk_account_get(q->ctx, q->sess.signin.name, &u) == SK_OK) {
-			pb->is_admin = sk_account_effective_role(q->ctx, &u, NULL) == SK_ROLE_ADMIN;
+			/* The console link for administrators and (read-only) auditors. */
+			sk_role role = sk_account_effective_role(q->ctx, &u, NULL);
+			pb->is_admin = role == SK_ROLE_ADMIN || role == SK_ROLE_AUDITOR;
 			sodium_memzero(u.pwhash, sizeof(u.pwhash));
 		}
 	}

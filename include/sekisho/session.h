@@ -10,8 +10,10 @@
  * keyed hash, so it needs no storage and changes with the session.
  *
  * Sessions end after cfg.session_idle seconds without use, after
- * cfg.session_lifetime seconds in any case, at sign-out, and when the user
- * signs out everywhere else.  Store back ends without session operations
+ * cfg.session_lifetime seconds in any case, at sign-out, when the user
+ * signs out everywhere else, when an administrator resets the account's
+ * password or MFA, and as soon as the account is disabled, expired or
+ * deleted.  Store back ends without session operations
  * (a device's own store) get SK_ERR_INVALID from these functions.
  */
 #ifndef SEKISHO_SESSION_H

@@ -150,6 +150,66 @@ test_end_and_end_others(void **state)
 	test_env_free(t);
 }
 
+/* Taking an account out of service ends its sessions at once. */
+static void
+test_sessions_end_with_the_account(void **state)
+{
+	sk_config cfg;
+	test_env *t;
+	sk_actor admin = test_local_actor();
+	char tmp[SK_TOKEN_LEN + 1], tok[SK_TOKEN_LEN + 1], initial[SK_INITIAL_PASSWORD_MAX];
+	sk_session s, got;
+
+	(void)state;
+	test_config(&cfg);
+	cfg.mfa_required = SK_MFA_OPTIONAL;
+	t = test_env_new(&cfg);
+	(void)test_add_user(t, "boss", SK_ROLE_ADMIN, "Kawa-no-Nagare-77q");
+	(void)test_add_user(t, "mio", SK_ROLE_USER, "Yuki-no-Hana-31x");
+#define SIGNED_IN()                                                                   \
+	do {                                                                          \
+		assert_int_equal(sk_session_create(t->ctx, ADDR, NULL, tmp, &s), SK_OK); \
+		sign_in(t, &s, "mio", "Yuki-no-Hana-31x");                            \
+		assert_int_equal(sk_session_rotate(t->ctx, &s, tok), SK_OK);          \
+		assert_int_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);        \
+	} while (0)
+	/* Disabled: the open session is gone, not just future sign-ins. */
+	SIGNED_IN();
+	assert_int_equal(sk_account_set_disabled(t->ctx, &admin, "mio", 1), SK_OK);
+	assert_int_not_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	assert_int_equal(sk_account_set_disabled(t->ctx, &admin, "mio", 0), SK_OK);
+	/* MFA reset (a lost phone): sessions end. */
+	SIGNED_IN();
+	assert_int_equal(sk_mfa_reset(t->ctx, &admin, "mio"), SK_OK);
+	assert_int_not_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	/* Password reset by an administrator: sessions end. */
+	SIGNED_IN();
+	assert_int_equal(sk_account_reset_password(t->ctx, &admin, "mio", initial), SK_OK);
+	assert_int_not_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	/* Expired while signed in. */
+	sk_account_spec spec = {"ren", NULL, SK_ROLE_USER, 0, "Hoshi-no-Kage-31z", 17, 0};
+	assert_int_equal(sk_account_create(t->ctx, &admin, &spec, NULL, NULL), SK_OK);
+	assert_int_equal(sk_session_create(t->ctx, ADDR, NULL, tmp, &s), SK_OK);
+	sign_in(t, &s, "ren", "Hoshi-no-Kage-31z");
+	assert_int_equal(sk_session_rotate(t->ctx, &s, tok), SK_OK);
+	assert_int_equal(sk_account_set_expiry(t->ctx, &admin, "ren", t->now + 60), SK_OK);
+	assert_int_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	t->now += 61;
+	assert_int_not_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	/* Deleted. */
+	sk_account_spec spec2 = {"kai", NULL, SK_ROLE_USER, 0, "Mori-no-Koe-83k", 15, 0};
+	assert_int_equal(sk_account_create(t->ctx, &admin, &spec2, NULL, NULL), SK_OK);
+	assert_int_equal(sk_session_create(t->ctx, ADDR, NULL, tmp, &s), SK_OK);
+	sign_in(t, &s, "kai", "Mori-no-Koe-83k");
+	assert_int_equal(sk_session_rotate(t->ctx, &s, tok), SK_OK);
+	assert_int_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+	assert_int_equal(sk_account_delete(t->ctx, &admin, "kai"), SK_OK);
+	assert_int_not_equal(sk_session_lookup(t->ctx, tok, &got), SK_OK);
+#undef SIGNED_IN
+	sodium_memzero(initial, sizeof(initial));
+	test_env_free(t);
+}
+
 int
 main(void)
 {
@@ -157,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_create_lookup_csrf),
 		cmocka_unit_test(test_rotate_and_timeouts),
 		cmocka_unit_test(test_end_and_end_others),
+		cmocka_unit_test(test_sessions_end_with_the_account),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
