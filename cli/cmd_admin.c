@@ -346,34 +346,12 @@ flags_text(uint32_t flags, char *buf, size_t size, char sep)
 	}
 }
 
-/* CSV field: quoted when needed; a leading = + - @ is defused for spreadsheets. */
-static void
-csv_field(const char *s, int last)
-{
-	int quote = strpbrk(s, ",\"\n\r") != NULL || strchr("=+-@", s[0]) != NULL;
-
-	if (quote) {
-		putchar('"');
-		if (strchr("=+-@", s[0]) != NULL && s[0] != '\0')
-			putchar('\'');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-}
-
 static int
 inv_row(void *arg, const sk_inventory_row *row)
 {
 	struct inv_state *st = arg;
 	const sk_user *u = &row->user;
-	char flags[256], t1[32], t2[32], t3[32], t4[32], num[16];
+	char flags[256], t1[32], t2[32];
 
 	flags_text(row->flags, flags, sizeof(flags), st->format == INV_TABLE ? ',' : ';');
 	switch (st->format) {
@@ -397,22 +375,13 @@ inv_row(void *arg, const sk_inventory_row *row)
 			return SK_ERR_NOMEM;
 		return 0;
 	}
-	case INV_CSV:
-		csv_field(u->name, 0);
-		csv_field(u->email, 0);
-		csv_field(sk_role_name(u->role), 0);
-		csv_field(sk_role_name(row->effective_role), 0);
-		csv_field(u->disabled ? "disabled" : "enabled", 0);
-		csv_field(fmt_time(u->created_at, t1, sizeof(t1)), 0);
-		csv_field(fmt_time(u->expires_at, t2, sizeof(t2)), 0);
-		csv_field(fmt_time(u->last_signin_at, t3, sizeof(t3)), 0);
-		snprintf(num, sizeof(num), "%u", row->mfa_devices);
-		csv_field(num, 0);
-		snprintf(num, sizeof(num), "%u", row->recovery_left);
-		csv_field(num, 0);
-		csv_field(fmt_time(row->locked_until, t4, sizeof(t4)), 0);
-		csv_field(flags, 1);
+	case INV_CSV: {
+		char line[2048];
+		if (sk_inventory_csv_row(row, line, sizeof(line)) < 0)
+			return SK_ERR_TOOLONG;
+		fputs(line, stdout);
 		return 0;
+	}
 	case INV_TABLE:
 		printf("%-20s %-8s %-8s %-9s %-17s %-17s %3u %3u  %s\n", u->name,
 		       sk_role_name(u->role), sk_role_name(row->effective_role),
@@ -468,8 +437,7 @@ cmd_inventory(struct cli_env *env, int argc, char **argv)
 	if (st.format == INV_JSON && (st.array = json_array()) == NULL)
 		return EXIT_REFUSED;
 	if (st.format == INV_CSV)
-		printf("name,email,role,effective_role,state,created,expires,last_signin,"
-		       "mfa_devices,recovery_codes_left,locked_until,flags\n");
+		fputs(sk_inventory_csv_header(), stdout);
 	if (st.format == INV_TABLE)
 		printf("%-20s %-8s %-8s %-9s %-17s %-17s %3s %3s  %s\n", "NAME", "ROLE", "NOW",
 		       "STATE", "LAST SIGN-IN", "EXPIRES", "MFA", "REC", "FLAGS");

@@ -1,5 +1,7 @@
 /* lib/inventory.c - one row per account for the periodic review (C3). */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -95,4 +97,109 @@ sk_inventory(sk_ctx *ctx, unsigned stale_days, sk_inventory_cb cb, void *arg)
 out:
 	free(ids.v);
 	return r;
+}
+
+/* ---- CSV for the yearly review (the CLI and the console both use this) ---- */
+
+struct csv {
+	char *buf;
+	size_t size, len;
+	int full;
+};
+
+static void
+csv_put(struct csv *c, const char *s, size_t n)
+{
+	if (c->full || c->len + n + 1 > c->size) {
+		c->full = 1;
+		return;
+	}
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+	c->buf[c->len] = '\0';
+}
+
+static void
+csv_field(struct csv *c, const char *s, int last)
+{
+	/* A lone "-" (no time) is not a formula and stays as the table shows it. */
+	int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
+		      !(s[0] == '-' && s[1] == '\0');
+	int quote = formula || strpbrk(s, ",\"\n\r") != NULL;
+
+	if (quote) {
+		csv_put(c, formula ? "\"'" : "\"", formula ? 2 : 1);
+		for (const char *p = s; *p; p++)
+			csv_put(c, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+		csv_put(c, "\"", 1);
+	} else {
+		csv_put(c, s, strlen(s));
+	}
+	csv_put(c, last ? "\n" : ",", 1);
+}
+
+static const char *
+csv_time(int64_t ts, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)ts;
+
+	if (ts == INT64_MAX)
+		snprintf(buf, size, "until unlocked");
+	else if (ts == 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, size, "-");
+	else
+		strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	return buf;
+}
+
+const char *
+sk_inventory_csv_header(void)
+{
+	return "name,email,role,effective_role,state,created,expires,last_signin,"
+	       "mfa_devices,recovery_codes_left,locked_until,flags\n";
+}
+
+int
+sk_inventory_csv_row(const sk_inventory_row *row, char *buf, size_t size)
+{
+	const sk_user *u = &row->user;
+	struct csv c = {buf, size, 0, 0};
+	char flags[256], tm[40], num[16];
+	size_t pos = 0;
+
+	if (buf == NULL || size == 0)
+		return SK_ERR_TOOLONG;
+	buf[0] = '\0';
+	flags[0] = '\0';
+	for (unsigned i = 0; i < SK_INV__COUNT; i++) {
+		int n;
+
+		if ((row->flags & (1u << i)) == 0)
+			continue;
+		n = snprintf(flags + pos, sizeof(flags) - pos, "%s%s", pos ? ";" : "",
+			     flag_names[i]);
+		if (n < 0 || (size_t)n >= sizeof(flags) - pos)
+			break;
+		pos += (size_t)n;
+	}
+	csv_field(&c, u->name, 0);
+	csv_field(&c, u->email, 0);
+	csv_field(&c, sk_role_name(u->role), 0);
+	csv_field(&c, sk_role_name(row->effective_role), 0);
+	csv_field(&c, u->disabled ? "disabled" : "enabled", 0);
+	csv_field(&c, csv_time(u->created_at, tm, sizeof(tm)), 0);
+	csv_field(&c, csv_time(u->expires_at, tm, sizeof(tm)), 0);
+	csv_field(&c, csv_time(u->last_signin_at, tm, sizeof(tm)), 0);
+	snprintf(num, sizeof(num), "%u", row->mfa_devices);
+	csv_field(&c, num, 0);
+	snprintf(num, sizeof(num), "%u", row->recovery_left);
+	csv_field(&c, num, 0);
+	csv_field(&c, csv_time(row->locked_until, tm, sizeof(tm)), 0);
+	csv_field(&c, flags, 1);
+	if (c.full) {
+		buf[0] = '\0';
+		return SK_ERR_TOOLONG;
+	}
+	return (int)c.len;
 }

@@ -1031,88 +1031,20 @@ admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v)
 
 /* ---- GET /admin/inventory.csv --------------------------------------------- */
 
-static void
-csv_field(sk_buf *b, const char *s, int last)
-{
-	/*
-	 * A spreadsheet runs a cell that starts like a formula (CWE-1236); a
-	 * lone "-" (no time) is not one and stays as the CLI's table shows it.
-	 */
-	int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
-		      !(s[0] == '-' && s[1] == '\0');
-	int quote = formula || strpbrk(s, ",\"\n\r") != NULL;
-
-	if (quote) {
-		buf_add(b, formula ? "\"'" : "\"");
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				buf_add(b, "\"\"");
-			else
-				buf_addn(b, p, 1);
-		}
-		buf_add(b, "\"");
-	} else {
-		buf_add(b, s);
-	}
-	buf_add(b, last ? "\n" : ",");
-}
-
-/* "YYYY-MM-DD HH:MM UTC", "-" for 0, "until unlocked" for INT64_MAX: as the CLI. */
-static const char *
-csv_time(int64_t ts, char *buf, size_t size)
-{
-	struct tm tm;
-	time_t tt = (time_t)ts;
-
-	if (ts == INT64_MAX)
-		snprintf(buf, size, "until unlocked");
-	else if (ts == 0 || gmtime_r(&tt, &tm) == NULL)
-		snprintf(buf, size, "-");
-	else
-		strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
-}
-
 void
 admin_csv_header(sk_buf *b)
 {
-	buf_add(b, "name,email,role,effective_role,state,created,expires,last_signin,"
-		"mfa_devices,recovery_codes_left,locked_until,flags\n");
+	buf_add(b, sk_inventory_csv_header());
 }
 
+/* The row as the library writes it (same as `sekisho inventory --format csv`). */
 void
 admin_csv_row(sk_buf *b, const sk_inventory_row *row)
 {
-	const sk_user *u = &row->user;
-	char flags[256], tm[40], num[16];
-	size_t pos = 0;
+	char line[2048];
 
-	flags[0] = '\0';
-	for (unsigned i = 0; i < SK_INV__COUNT; i++) {
-		int n;
-
-		if ((row->flags & (1u << i)) == 0)
-			continue;
-		n = snprintf(flags + pos, sizeof(flags) - pos, "%s%s", pos ? ";" : "",
-			     sk_inventory_flag_name(1u << i));
-		if (n < 0 || (size_t)n >= sizeof(flags) - pos)
-			break;
-		pos += (size_t)n;
-	}
-	csv_field(b, u->name, 0);
-	csv_field(b, u->email, 0);
-	csv_field(b, sk_role_name(u->role), 0);
-	csv_field(b, sk_role_name(row->effective_role), 0);
-	csv_field(b, u->disabled ? "disabled" : "enabled", 0);
-	csv_field(b, csv_time(u->created_at, tm, sizeof(tm)), 0);
-	csv_field(b, csv_time(u->expires_at, tm, sizeof(tm)), 0);
-	csv_field(b, csv_time(u->last_signin_at, tm, sizeof(tm)), 0);
-	snprintf(num, sizeof(num), "%u", row->mfa_devices);
-	csv_field(b, num, 0);
-	snprintf(num, sizeof(num), "%u", row->recovery_left);
-	csv_field(b, num, 0);
-	csv_field(b, csv_time(row->locked_until, tm, sizeof(tm)), 0);
-	csv_field(b, flags, 1);
+	if (sk_inventory_csv_row(row, line, sizeof(line)) > 0)
+		buf_add(b, line);
 }
 
 /* ---- /admin/console.css ---------------------------------------------------- */

@@ -39,6 +39,20 @@ typedef int (*sk_inventory_cb)(void *arg, const sk_inventory_row *row);
 /* Calls cb for every account. stale_days 0 uses the configured value. */
 int sk_inventory(sk_ctx *ctx, unsigned stale_days, sk_inventory_cb cb, void *arg);
 
+/* The CSV header line of sk_inventory_csv_row(), ending in "\n". */
+const char *sk_inventory_csv_header(void);
+
+/*
+ * One CSV line (RFC 4180 quoting, ending in "\n") for row into buf: name,
+ * email, role, effective role, state, created, expires, last sign-in (UTC,
+ * "-" when none), MFA devices, recovery codes left, locked until, flags
+ * (";"-separated).  A field that a spreadsheet would run as a formula
+ * (starting with = + - @ TAB or CR; CWE-1236) is quoted and prefixed with
+ * "'".  Returns the length, or SK_ERR_TOOLONG when buf is too small (2048
+ * bytes always suffice).
+ */
+int sk_inventory_csv_row(const sk_inventory_row *row, char *buf, size_t size);
+
 /* "never-signed-in", "stale", ... for one SK_INV_* bit. */
 const char *sk_inventory_flag_name(uint32_t flag);
 

@@ -120,6 +120,13 @@ done
 	|| fail "passwords not stored as Argon2id at the OWASP cost"
 ok
 
+# A hostile e-mail is defused in the CSV (a spreadsheet would run it).
+expect_rc 0 "$SEKISHO" user add mallory --email "=1+2@example.com"
+"$SEKISHO" inventory --format csv >"$T/inv.csv"
+grep -qF "mallory,\"'=1+2@example.com\"," "$T/inv.csv" || { cat "$T/inv.csv"; fail "formula not defused"; }
+ok
+expect_rc 0 "$SEKISHO" user delete mallory
+
 # inventory in three formats, with the review flags.
 expect_rc 0 "$SEKISHO" inventory
 contains "$T/out" "privileged-without-mfa"

@@ -329,10 +329,46 @@ test_callback_stops(void **state)
 	test_env_free(t);
 }
 
+/* The CSV of the yearly review: quoting and formula defusing (CWE-1236). */
+static void
+test_inventory_csv(void **state)
+{
+	sk_inventory_row row;
+	char line[2048], tiny[16];
+
+	(void)state;
+	memset(&row, 0, sizeof(row));
+	strcpy(row.user.name, "taro");
+	strcpy(row.user.email, "=1+2\"x\"@example.com");
+	row.user.role = row.effective_role = SK_ROLE_USER;
+	row.user.created_at = 1700000000;
+	row.locked_until = INT64_MAX;
+	row.mfa_devices = 1;
+	row.flags = SK_INV_NEVER_SIGNED_IN | SK_INV_LOCKED;
+	assert_true(sk_inventory_csv_row(&row, line, sizeof(line)) > 0);
+	assert_string_equal(line, "taro,\"'=1+2\"\"x\"\"@example.com\",user,user,enabled,"
+				  "2023-11-14 22:13 UTC,-,-,1,0,until unlocked,"
+				  "never-signed-in;locked\n");
+	/* Every formula lead is defused: = + - @ TAB CR; a lone "-" is not a formula. */
+	const char *leads[] = {"+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"};
+	for (size_t i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
+		char want[64];
+		strcpy(row.user.email, leads[i]);
+		assert_true(sk_inventory_csv_row(&row, line, sizeof(line)) > 0);
+		snprintf(want, sizeof(want), "taro,\"'%s\",", leads[i]);
+		assert_memory_equal(line, want, strlen(want));
+	}
+	assert_int_equal(strncmp(sk_inventory_csv_header(), "name,email,", 11), 0);
+	/* Too small a buffer: refused, never cut in the middle of a field. */
+	assert_int_equal(sk_inventory_csv_row(&row, tiny, sizeof(tiny)), SK_ERR_TOOLONG);
+	assert_string_equal(tiny, "");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inventory_csv),
 		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_stale),
