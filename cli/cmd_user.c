@@ -54,6 +54,7 @@ user_usage(void)
 		"       sekisho user list [--json]\n"
 		"       sekisho user show NAME [--json]\n"
 		"       sekisho user disable|enable|unlock|delete|reset-password NAME\n"
+		"       sekisho user unlock --address ADDR   lift an address's spraying throttle\n"
 		"       sekisho user expire NAME DATE|never\n"
 		"       sekisho user role NAME user|auditor|admin\n"
 		"       sekisho user grant NAME admin|auditor --until DATE\n"
@@ -360,6 +361,18 @@ cmd_user(struct cli_env *env, int argc, char **argv)
 		if (r == SK_OK)
 			printf("%s: %s until %s.\n", argv[2], argv[3], fmt_time(until, t, sizeof(t)));
 		return outcome(env, argv[2], r);
+	}
+	if (argc == 4 && strcmp(verb, "unlock") == 0 && strcmp(argv[2], "--address") == 0) {
+		if (env_open(env, 0))
+			return EXIT_REFUSED;
+		int r = sk_account_unlock_address(env->ctx, env_actor(env), argv[3]);
+		if (r == SK_ERR_INVALID) {
+			fprintf(stderr, "sekisho: '%s' is not an IPv4 or IPv6 address\n", argv[3]);
+			return EXIT_USAGE;
+		}
+		if (r == SK_OK)
+			printf("%s: sign-in attempts from this address are allowed again.\n", argv[3]);
+		return outcome(env, argv[3], r);
 	}
 	if (argc == 3 && strcmp(verb, "add") != 0) {
 		if (env_open(env, 0))

@@ -21,6 +21,7 @@ usage(FILE *f)
 		"                [--password-stdin]\n"
 		"  user list [--json] | user show NAME [--json]\n"
 		"  user disable|enable|unlock|delete|reset-password NAME\n"
+		"  user unlock --address ADDR         lift the throttle of one client address\n"
 		"  user expire NAME DATE|never        set or clear the expiry date\n"
 		"  user role NAME user|auditor|admin\n"
 		"  user grant NAME admin|auditor --until DATE   time-limited privilege\n"

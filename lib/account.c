@@ -1,4 +1,5 @@
 /* lib/account.c - accounts: names, roles, lifecycle, passwords, authorization. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -465,6 +466,24 @@ sk_account_unlock(sk_ctx *ctx, sk_actor *actor, const char *name)
 				"")) != SK_OK)
 		return r;
 	return sk__do_unlock(ctx, actor, &u);
+}
+
+int
+sk_account_unlock_address(sk_ctx *ctx, sk_actor *actor, const char *addr)
+{
+	unsigned char bin[16];
+	int r;
+
+	if ((r = sk_account_authorize(ctx, actor, 0)) != SK_OK)
+		return r;
+	if (addr == NULL || (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1))
+		return SK_ERR_INVALID;
+	if ((r = sk__begin(ctx)) != SK_OK)
+		return r;
+	if ((r = sk_lockout_clear_source(ctx, addr)) == SK_OK)
+		r = sk_audit(ctx, SK__ACTOR(actor), "address.unlock", addr, SK__ADDR(actor), "ok",
+			     NULL);
+	return sk__finish(ctx, r);
 }
 
 int

@@ -33,6 +33,8 @@
 #define SIGNIN_TIMEOUT_HI 3600u
 #define LOCK_MAX_HI 86400u             /* one day */
 #define HARD_LIMIT_HI 100u             /* NIST SP 800-63B */
+#define SOURCE_THRESHOLD_HI 100000u    /* an address's failures, all accounts */
+#define SOURCE_WINDOW_HI (7u * 86400u) /* one week */
 #define APPROVAL_TTL_LO 60u
 #define APPROVAL_TTL_HI (30u * 86400u)
 #define STALE_DAYS_HI 3650u
@@ -80,6 +82,8 @@ sk_config_default(sk_config *cfg)
 
 	cfg->per_address = (sk_lockout_rule){ 3, 60, 900 };
 	cfg->per_account = (sk_lockout_rule){ 10, 300, 3600 };
+	cfg->per_source = (sk_lockout_rule){ 30, 300, 3600 };
+	cfg->source_window = 3600;
 	cfg->hard_limit = 100;
 
 	cfg->approval_actions = SK_APPROVE_ALL;
@@ -296,15 +300,18 @@ check_mfa(const sk_config *cfg, char *err, size_t err_size)
 	return SK_OK;
 }
 
-/* One scope's rule; prefix is "address" or "account", as in the INI keys. */
+/*
+ * One scope's rule; prefix is "address", "account" or "source", as in the
+ * INI keys; limit_name names what bounds the threshold.
+ */
 static int
-check_rule(const char *prefix, const sk_lockout_rule *r, unsigned hard_limit,
-	   char *err, size_t err_size)
+check_rule(const char *prefix, const sk_lockout_rule *r, unsigned limit,
+	   const char *limit_name, char *err, size_t err_size)
 {
-	if (r->threshold > hard_limit)
+	if (r->threshold > limit)
 		return fail(err, err_size,
-			    "[lockout] %s_threshold must not exceed hard_limit (%u)",
-			    prefix, hard_limit);
+			    "[lockout] %s_threshold must not exceed %s (%u)",
+			    prefix, limit_name, limit);
 	if (r->max_seconds > LOCK_MAX_HI)
 		return fail(err, err_size,
 			    "[lockout] %s_lock_max must be at most %u seconds (1 day)",
@@ -334,11 +341,23 @@ check_lockout(const sk_config *cfg, char *err, size_t err_size)
 			    "[lockout] address_threshold must not exceed "
 			    "account_threshold, so that the per-address throttle "
 			    "bites first");
-	if ((r = check_rule("address", &cfg->per_address, cfg->hard_limit, err,
-			    err_size)) != SK_OK)
+	if (cfg->source_window < 60 || cfg->source_window > SOURCE_WINDOW_HI)
+		return fail(err, err_size,
+			    "[lockout] source_window must be between 1 minute and "
+			    "%u seconds (1 week)", SOURCE_WINDOW_HI);
+	if ((r = check_rule("address", &cfg->per_address, cfg->hard_limit, "hard_limit",
+			    err, err_size)) != SK_OK ||
+	    (r = check_rule("account", &cfg->per_account, cfg->hard_limit, "hard_limit",
+			    err, err_size)) != SK_OK)
 		return r;
-	return check_rule("account", &cfg->per_account, cfg->hard_limit, err,
-			  err_size);
+	if (cfg->per_source.threshold != 0 && cfg->per_address.threshold != 0 &&
+	    cfg->per_source.threshold < cfg->per_address.threshold)
+		return fail(err, err_size,
+			    "[lockout] source_threshold must be at least "
+			    "address_threshold: one account's guesser is the "
+			    "(account, address) throttle's job");
+	return check_rule("source", &cfg->per_source, SOURCE_THRESHOLD_HI,
+			  "the ceiling", err, err_size);
 }
 
 int

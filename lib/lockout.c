@@ -31,6 +31,21 @@ key_pair(char *buf, size_t size, sk_factor f, const char *name, const char *addr
 	return n > 0 && (size_t)n < size ? SK_OK : SK_ERR_TOOLONG;
 }
 
+/* Failures from one address against any account (password spraying). */
+static int
+key_source(char *buf, size_t size, sk_factor f, const char *addr)
+{
+	int n = snprintf(buf, size, "%s/src/%s", factor_tag(f), addr);
+	return n > 0 && (size_t)n < size ? SK_OK : SK_ERR_TOOLONG;
+}
+
+/* The source scope applies only when the client's address is known. */
+static int
+source_on(const sk_ctx *ctx, const char *addr)
+{
+	return ctx->cfg.per_source.threshold != 0 && addr != NULL && addr[0] != '\0';
+}
+
 static int
 load(sk_ctx *ctx, const char *key, sk_counter *c)
 {
@@ -95,6 +110,74 @@ check_locked(const sk_counter *acct, const sk_counter *pair, int64_t now, int64_
 	return SK_ERR_LOCKED;
 }
 
+/*
+ * The source scope works unlike the other two: an address may fail against
+ * many accounts and succeed against others (a shared NAT), so a success
+ * refunds only its own charge rather than clearing the count, and failures
+ * older than source_window are forgotten.  The lock starts at the attempt
+ * after the threshold, so a success that happens to be the threshold-th
+ * attempt never leaves a lock behind.  Returns SK_ERR_LOCKED (with the
+ * counter written) when the address must wait.
+ */
+static int
+charge_source(sk_ctx *ctx, sk_factor f, const char *addr, int64_t now, int64_t *retry_at)
+{
+	const sk_lockout_rule *rule = &ctx->cfg.per_source;
+	char key[SK_COUNTER_KEY_MAX];
+	sk_counter c;
+	int r;
+
+	if (!source_on(ctx, addr))
+		return SK_OK;
+	if ((r = key_source(key, sizeof(key), f, addr)) != SK_OK ||
+	    (r = load(ctx, key, &c)) != SK_OK)
+		return r;
+	if (is_locked(&c, now)) {
+		*retry_at = c.locked_until;
+		return SK_ERR_LOCKED;
+	}
+	if (c.updated_at != 0 && now - c.updated_at > (int64_t)ctx->cfg.source_window) {
+		c.failures = 0;
+		c.level = 0;
+	}
+	if (c.failures >= rule->threshold) {
+		uint64_t secs = rule->base_seconds;
+		for (uint32_t i = 0; i < c.level && secs < rule->max_seconds; i++)
+			secs *= 2;
+		if (secs > rule->max_seconds)
+			secs = rule->max_seconds;
+		c.level++;
+		c.failures = 0;
+		c.locked_until = now + (int64_t)secs;
+		c.updated_at = now;
+		*retry_at = c.locked_until;
+		r = ST(ctx)->counter_put(ctx->store, &c);
+		return r == SK_OK ? SK_ERR_LOCKED : r;
+	}
+	c.failures++;
+	c.updated_at = now;
+	return ST(ctx)->counter_put(ctx->store, &c);
+}
+
+/* Refunds the charge of a successful attempt from addr. */
+static int
+refund_source(sk_ctx *ctx, sk_factor f, const char *addr)
+{
+	char key[SK_COUNTER_KEY_MAX];
+	sk_counter c;
+	int r;
+
+	if (!source_on(ctx, addr))
+		return SK_OK;
+	if ((r = key_source(key, sizeof(key), f, addr)) != SK_OK ||
+	    (r = load(ctx, key, &c)) != SK_OK)
+		return r;
+	if (c.failures == 0)
+		return SK_OK;
+	c.failures--;
+	return ST(ctx)->counter_put(ctx->store, &c);
+}
+
 int
 sk_lockout_charge(sk_ctx *ctx, sk_factor f, const char *name, const char *addr,
 		  int64_t *retry_at)
@@ -107,7 +190,8 @@ sk_lockout_charge(sk_ctx *ctx, sk_factor f, const char *name, const char *addr,
 	if ((r = sk__begin(ctx)) != SK_OK)
 		return r;
 	if ((r = load_both(ctx, f, name, addr, &acct, &pair)) != SK_OK ||
-	    (r = check_locked(&acct, &pair, now, retry_at)) != SK_OK)
+	    (r = check_locked(&acct, &pair, now, retry_at)) != SK_OK ||
+	    (r = charge_source(ctx, f, addr, now, retry_at)) != SK_OK)
 		goto out;
 	/* Charge now; sk_lockout_success() refunds. */
 	count_failure(&pair, &ctx->cfg.per_address, now);
@@ -165,8 +249,25 @@ sk_lockout_success(sk_ctx *ctx, sk_factor f, const char *name, const char *addr)
 		return r;
 	if ((r = sk__begin(ctx)) != SK_OK)
 		return r;
-	if ((r = reset(ctx, k2)) == SK_OK)
-		r = reset(ctx, k1);
+	if ((r = reset(ctx, k2)) == SK_OK && (r = reset(ctx, k1)) == SK_OK)
+		r = refund_source(ctx, f, addr);
+	return sk__finish(ctx, r);
+}
+
+int
+sk_lockout_clear_source(sk_ctx *ctx, const char *addr)
+{
+	static const sk_factor factors[] = {SK_FACTOR_PASSWORD, SK_FACTOR_SECOND};
+	char key[SK_COUNTER_KEY_MAX];
+	int r;
+
+	if (addr == NULL || addr[0] == '\0')
+		return SK_ERR_INVALID;
+	if ((r = sk__begin(ctx)) != SK_OK)
+		return r;
+	for (size_t i = 0; i < 2 && r == SK_OK; i++)
+		if ((r = key_source(key, sizeof(key), factors[i], addr)) == SK_OK)
+			r = reset(ctx, key);
 	return sk__finish(ctx, r);
 }
 

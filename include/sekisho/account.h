@@ -101,6 +101,13 @@ int sk_account_reset_password(sk_ctx *ctx, sk_actor *actor, const char *name,
 int sk_account_unlock(sk_ctx *ctx, sk_actor *actor, const char *name);
 
 /*
+ * Lifts the password-spraying throttle of one client address (the
+ * per-source lockout scope), audited as address.unlock.  addr must be an
+ * IPv4 or IPv6 address (SK_ERR_INVALID otherwise).
+ */
+int sk_account_unlock_address(sk_ctx *ctx, sk_actor *actor, const char *addr);
+
+/*
  * A user changing their own password: old must verify (charged to the
  * password lockout), new must pass the policy and differ from old.
  * Clears must_change.  SK_ERR_POLICY fills *pr.

@@ -70,6 +70,8 @@ typedef struct sk_config {
 	/* [lockout] (A5, DESIGN 4) */
 	sk_lockout_rule per_address;        /* per (account, client address): 3, 60 s, 900 s */
 	sk_lockout_rule per_account;        /* per account: 10, 300 s, 3600 s */
+	sk_lockout_rule per_source;         /* per client address, any account: 30, 300 s, 3600 s */
+	unsigned source_window;             /* source failures older than this are forgotten, 3600 s */
 	unsigned hard_limit;                /* consecutive failures before an admin must
 					       unlock; at most 100 (NIST SP 800-63B) */
 

@@ -2,10 +2,14 @@
  * sekisho/lockout.h - lockout that cannot be turned against the victim
  * (A5, DESIGN 4).
  *
- * Two factors (password step, second-factor step) each have two scopes:
- * per (account, client address), which bites first, and per account.  A
- * scope that reaches its threshold of consecutive failures is locked for a
- * time that doubles with each lock, up to a cap.  An account whose
+ * Two factors (password step, second-factor step) each have three scopes:
+ * per (account, client address), which bites first, per account, and per
+ * client address across all accounts (password spraying: a few guesses at
+ * each of many accounts).  A scope that reaches its threshold of failures is
+ * locked for a time that doubles with each lock, up to a cap.  The source
+ * scope forgets failures older than cfg.source_window and a success refunds
+ * only its own attempt, so one valid account cannot launder a sprayer's
+ * count.  An account whose
  * consecutive failures reach hard_limit (at most 100, NIST SP 800-63B) stays
  * locked until an administrator unlocks it.
  *
@@ -52,6 +56,9 @@ int sk_lockout_success(sk_ctx *ctx, sk_factor f, const char *name, const char *a
 
 /* Administrator unlock: clears every counter of name, both factors. */
 int sk_lockout_clear_all(sk_ctx *ctx, const char *name);
+
+/* Administrator unlock of one client address's source scope (both factors). */
+int sk_lockout_clear_source(sk_ctx *ctx, const char *addr);
 
 /* The latest lock end of any account-wide scope of name (0 = not locked). */
 int sk_lockout_account_locked_until(sk_ctx *ctx, const char *name, int64_t *until);

@@ -90,6 +90,10 @@ static const struct key keys[] = {
 	{ "lockout", "account_threshold", K_UINT, FIELD(per_account.threshold) },
 	{ "lockout", "account_lock", K_DURATION, FIELD(per_account.base_seconds) },
 	{ "lockout", "account_lock_max", K_DURATION, FIELD(per_account.max_seconds) },
+	{ "lockout", "source_threshold", K_UINT, FIELD(per_source.threshold) },
+	{ "lockout", "source_lock", K_DURATION, FIELD(per_source.base_seconds) },
+	{ "lockout", "source_lock_max", K_DURATION, FIELD(per_source.max_seconds) },
+	{ "lockout", "source_window", K_DURATION, FIELD(source_window) },
 	{ "lockout", "hard_limit", K_UINT, FIELD(hard_limit) },
 
 	{ "approval", "actions", K_ACTIONS, FIELD(approval_actions) },

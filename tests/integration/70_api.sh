@@ -54,10 +54,6 @@ start_server
 BASE="http://127.0.0.1:$PORT"
 contains "$T/server.log" "created the administrator 'admin'"
 
-if "$SEKISHO" token list 2>&1 | grep -q "unknown command"; then
-	echo "SKIP: \`sekisho token\` is not wired into cli/main.c yet ($(basename "$0"))"
-	exit 0
-fi
 
 # token: the text after "Token (...): " in $T/out.
 token() { sed -n 's/^Token (shown once[^)]*): \(skt_[A-Za-z0-9_-]*\)$/\1/p' "$T/out"; }

@@ -332,7 +332,15 @@ test_check_lockout(void **state)
 	ACCEPT(c.per_address.threshold = 10);
 	ACCEPT(c.per_address.threshold = 0);
 	ACCEPT(c.per_account.threshold = 0);
-	ACCEPT(c.per_account.threshold = 0; c.per_address.threshold = 50);
+	ACCEPT(c.per_account.threshold = 0; c.per_address.threshold = 50;
+	       c.per_source.threshold = 50);
+	/* The source scope must not bite before the (account, address) throttle. */
+	REJECT(c.per_source.threshold = 2, "[lockout] source_threshold must be at least");
+	ACCEPT(c.per_source.threshold = 0);
+	ACCEPT(c.per_source.threshold = 100000);
+	REJECT(c.per_source.threshold = 100001, "[lockout] source_threshold must not exceed");
+	REJECT(c.source_window = 59, "[lockout] source_window");
+	REJECT(c.per_source.base_seconds = 3601, "[lockout] source_lock must not");
 	ACCEPT(c.per_account.threshold = 0; c.per_address.threshold = 0);
 	REJECT(c.per_account.threshold = 0; c.per_address.threshold = 101,
 	       "[lockout] address_threshold");

@@ -584,6 +584,126 @@ test_unknown_like_known(void **state)
 	test_env_free(t);
 }
 
+/* ---- per client address, across accounts (password spraying) ----------- */
+
+/* A sprayer: one address, one wrong password at each of many names. */
+static void
+test_source_stops_spraying(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	char name[32];
+	int64_t retry;
+
+	(void)state;
+	test_add_user(t, "alice", SK_ROLE_USER, GOOD_PW);
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "user%02d", i);
+		assert_int_equal(pw_attempt(t, name, BAD_PW, "203.0.113.9", &retry), SK_ERR_AUTH);
+	}
+	/* The 31st attempt from that address is refused, even with the right
+	 * password of an account never tried, and is told when to retry. */
+	assert_int_equal(pw_attempt(t, "alice", GOOD_PW, "203.0.113.9", &retry), SK_ERR_LOCKED);
+	assert_int_equal(retry, t->now + 300);
+	/* Alice from her own address is not affected. */
+	assert_int_equal(pw_attempt(t, "alice", GOOD_PW, "198.51.100.1", &retry), SK_OK);
+	/* After the lock, the address may try again; the next lock is twice as long. */
+	t->now += 300;
+	assert_int_equal(pw_attempt(t, "alice", GOOD_PW, "203.0.113.9", &retry), SK_OK);
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "next%02d", i);
+		assert_int_equal(pw_attempt(t, name, BAD_PW, "203.0.113.9", &retry), SK_ERR_AUTH);
+	}
+	assert_int_equal(pw_attempt(t, "bob", BAD_PW, "203.0.113.9", &retry), SK_ERR_LOCKED);
+	assert_int_equal(retry, t->now + 600);
+	test_env_free(t);
+}
+
+/* A success refunds only its own attempt: a valid account cannot launder a spray. */
+static void
+test_source_success_does_not_launder(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	char name[32];
+	int64_t retry;
+
+	(void)state;
+	test_add_user(t, "mallory", SK_ROLE_USER, GOOD_PW);
+	for (int i = 0; i < 29; i++) {
+		snprintf(name, sizeof(name), "victim%02d", i);
+		assert_int_equal(pw_attempt(t, name, BAD_PW, "203.0.113.10", &retry), SK_ERR_AUTH);
+		assert_int_equal(pw_attempt(t, "mallory", GOOD_PW, "203.0.113.10", &retry), SK_OK);
+	}
+	assert_int_equal(pw_attempt(t, "victim99", BAD_PW, "203.0.113.10", &retry), SK_ERR_AUTH);
+	assert_int_equal(pw_attempt(t, "victim98", BAD_PW, "203.0.113.10", &retry), SK_ERR_LOCKED);
+	test_env_free(t);
+}
+
+/* Failures older than source_window are forgotten; the threshold is per factor. */
+static void
+test_source_window_and_factors(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	char name[32];
+	int64_t retry;
+
+	(void)state;
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "old%02d", i);
+		assert_int_equal(fail_once(t, SK_FACTOR_PASSWORD, name, "203.0.113.11", &retry),
+				 SK_OK);
+	}
+	/* The second-factor scope of the same address is separate. */
+	assert_int_equal(succeed_once(t, SK_FACTOR_SECOND, "old00", "203.0.113.11"), SK_OK);
+	t->now += 3601;
+	assert_int_equal(fail_once(t, SK_FACTOR_PASSWORD, "new", "203.0.113.11", &retry), SK_OK);
+	test_env_free(t);
+}
+
+/* An administrator can lift an address's lock; an unknown address has no scope. */
+static void
+test_source_clear_and_unknown_addr(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	char name[32];
+	int64_t retry;
+
+	(void)state;
+	for (int i = 0; i < 31; i++) {
+		snprintf(name, sizeof(name), "n%02d", i);
+		(void)fail_once(t, SK_FACTOR_PASSWORD, name, "203.0.113.12", &retry);
+		(void)fail_once(t, SK_FACTOR_PASSWORD, name, "", &retry);
+	}
+	assert_int_equal(sk_lockout_charge(t->ctx, SK_FACTOR_PASSWORD, "z", "203.0.113.12", &retry),
+			 SK_ERR_LOCKED);
+	assert_int_equal(sk_lockout_charge(t->ctx, SK_FACTOR_PASSWORD, "z", "", &retry), SK_OK);
+	assert_int_equal(sk_lockout_clear_source(t->ctx, "203.0.113.12"), SK_OK);
+	assert_int_equal(sk_lockout_charge(t->ctx, SK_FACTOR_PASSWORD, "z", "203.0.113.12", &retry),
+			 SK_OK);
+	assert_int_equal(sk_lockout_clear_source(t->ctx, ""), SK_ERR_INVALID);
+	test_env_free(t);
+}
+
+/* Turned off with source_threshold 0. */
+static void
+test_source_off(void **state)
+{
+	sk_config cfg;
+	test_env *t;
+	char name[32];
+	int64_t retry;
+
+	(void)state;
+	sk_config_default(&cfg);
+	cfg.per_source.threshold = 0;
+	t = test_env_new(&cfg);
+	for (int i = 0; i < 60; i++) {
+		snprintf(name, sizeof(name), "n%02d", i);
+		assert_int_equal(fail_once(t, SK_FACTOR_PASSWORD, name, "203.0.113.13", &retry),
+				 SK_OK);
+	}
+	test_env_free(t);
+}
+
 int
 main(void)
 {
@@ -602,6 +722,11 @@ main(void)
 		cmocka_unit_test(test_prefix_names_separate),
 		cmocka_unit_test(test_case_folded),
 		cmocka_unit_test(test_unknown_like_known),
+		cmocka_unit_test(test_source_stops_spraying),
+		cmocka_unit_test(test_source_success_does_not_launder),
+		cmocka_unit_test(test_source_window_and_factors),
+		cmocka_unit_test(test_source_clear_and_unknown_addr),
+		cmocka_unit_test(test_source_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
