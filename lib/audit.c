@@ -1,5 +1,7 @@
 /* lib/audit.c - keyed hash chain of audit events. */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
 
@@ -187,6 +189,98 @@ sk_audit_list(sk_ctx *ctx, int64_t since, sk_audit_cb cb, void *arg)
 	struct list_state l = {since, cb, arg};
 
 	return ST(ctx)->audit_list(ctx->store, 0, list_one, &l);
+}
+
+static int
+name_eq(const char *filter, const char *value)
+{
+	return filter == NULL || filter[0] == '\0' || strcasecmp(filter, value) == 0;
+}
+
+static int
+find_match(const sk_audit_query *q, const sk_audit_event *e)
+{
+	size_t n = q->action_prefix ? strlen(q->action_prefix) : 0;
+
+	return name_eq(q->actor, e->actor) && name_eq(q->target, e->target) &&
+	       (n == 0 || strncmp(e->action, q->action_prefix, n) == 0) &&
+	       (q->party == NULL || q->party[0] == '\0' || strcasecmp(q->party, e->actor) == 0 ||
+		strcasecmp(q->party, e->target) == 0);
+}
+
+/* The scan for stores without audit_find: count, then keep one page. */
+struct find_scan {
+	const sk_audit_query *q;
+	int64_t matched, from, to;  /* pass 2 keeps matches with from <= index < to */
+	sk_audit_event *keep;
+	size_t nkeep;
+};
+
+static int
+find_count(void *arg, const sk_audit_event *e)
+{
+	struct find_scan *f = arg;
+
+	f->matched += find_match(f->q, e);
+	return 0;
+}
+
+static int
+find_keep(void *arg, const sk_audit_event *e)
+{
+	struct find_scan *f = arg;
+	int64_t i;
+
+	if (!find_match(f->q, e))
+		return 0;
+	i = f->matched++;
+	if (i >= f->to)
+		return 1; /* appended since the count: not in this page */
+	if (i >= f->from)
+		f->keep[f->nkeep++] = *e;
+	return 0;
+}
+
+static int
+find_scan(sk_ctx *ctx, const sk_audit_query *q, int64_t *total, sk_audit_cb cb, void *arg)
+{
+	struct find_scan f = {q, 0, 0, 0, NULL, 0};
+	int r;
+
+	if ((r = ST(ctx)->audit_list(ctx->store, 0, find_count, &f)) < 0)
+		return r;
+	if (total != NULL)
+		*total = f.matched;
+	/* Newest first: skipping offset from the newest keeps [to - limit, to). */
+	f.to = f.matched - q->offset;
+	f.from = f.to > (int64_t)q->limit ? f.to - (int64_t)q->limit : 0;
+	if (f.to <= 0 || q->limit == 0)
+		return SK_OK;
+	if ((f.keep = calloc((size_t)(f.to - f.from), sizeof(*f.keep))) == NULL)
+		return SK_ERR_NOMEM;
+	f.matched = 0;
+	r = ST(ctx)->audit_list(ctx->store, 0, find_keep, &f);
+	for (size_t i = f.nkeep; r >= 0 && i > 0; i--)
+		if ((r = cb(arg, &f.keep[i - 1])) != 0)
+			break;
+	sodium_memzero(f.keep, (size_t)(f.to - f.from) * sizeof(*f.keep));
+	free(f.keep);
+	return r < 0 ? r : SK_OK;
+}
+
+int
+sk_audit_find(sk_ctx *ctx, const sk_audit_query *q, int64_t *total, sk_audit_cb cb, void *arg)
+{
+	sk_audit_query capped;
+
+	if (q == NULL || cb == NULL || q->offset < 0)
+		return SK_ERR_INVALID;
+	capped = *q;
+	if (capped.limit > SK_AUDIT_FIND_MAX)
+		capped.limit = SK_AUDIT_FIND_MAX;
+	if (ST(ctx)->audit_find != NULL)
+		return ST(ctx)->audit_find(ctx->store, &capped, total, cb, arg);
+	return find_scan(ctx, &capped, total, cb, arg);
 }
 
 /* Appends s as a JSON string literal. Returns 0, or -1 when out of room. */

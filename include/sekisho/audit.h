@@ -53,6 +53,16 @@ int sk_audit_verify(sk_ctx *ctx, int64_t *count, int64_t *bad_seq)
 int sk_audit_list(sk_ctx *ctx, int64_t since, sk_audit_cb cb, void *arg);
 
 /*
+ * Events matching q, newest first (at most q->limit, at most
+ * SK_AUDIT_FIND_MAX), after skipping q->offset matches; *total (when not
+ * NULL) is the number of all matches.  Uses the store's index when it has
+ * one, else scans the chain twice keeping only one page in memory.
+ */
+#define SK_AUDIT_FIND_MAX 1000u
+int sk_audit_find(sk_ctx *ctx, const sk_audit_query *q, int64_t *total, sk_audit_cb cb,
+		  void *arg);
+
+/*
  * Writes e as one JSON object (no trailing newline) to buf: seq, time
  * (RFC 3339 UTC), ts, actor, action, target, addr, result, detail, hash
  * (hex).  Returns the length, or SK_ERR_TOOLONG when buf is too small.

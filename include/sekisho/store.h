@@ -117,6 +117,19 @@ typedef struct sk_audit_event {
 	uint8_t hash[SK_HASH_LEN];       /* keyed hash over prev and the fields */
 } sk_audit_event;
 
+/*
+ * An audit search (sk_audit_find): every filter given must match.  Names
+ * compare without regard to case; NULL or "" means any.
+ */
+typedef struct sk_audit_query {
+	const char *actor;
+	const char *target;
+	const char *action_prefix;       /* "signin." matches signin.ok, signin.fail, ... */
+	const char *party;               /* actor or target is this name */
+	int64_t offset;                  /* matches to skip, counted from the newest */
+	unsigned limit;                  /* at most this many, newest first */
+} sk_audit_query;
+
 typedef enum sk_approval_state {
 	SK_APPROVAL_PENDING = 0,
 	SK_APPROVAL_APPROVED = 1,
@@ -198,6 +211,10 @@ struct sk_store_ops {
 	int (*audit_last)(sk_store *s, sk_audit_event *out);          /* NOTFOUND when empty */
 	int (*audit_append)(sk_store *s, const sk_audit_event *e);
 	int (*audit_list)(sk_store *s, int64_t from_seq, sk_audit_cb cb, void *arg); /* seq >= from_seq */
+	/* Optional (NULL: the library scans audit_list): events matching q, newest
+	 * first, and the number of all matches in *total when total is not NULL. */
+	int (*audit_find)(sk_store *s, const sk_audit_query *q, int64_t *total, sk_audit_cb cb,
+			  void *arg);
 
 	int (*approval_insert)(sk_store *s, sk_approval *a);          /* sets a->id */
 	int (*approval_get)(sk_store *s, int64_t id, sk_approval *out);

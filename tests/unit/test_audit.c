@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -781,12 +782,113 @@ test_no_secret_in_clear(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- sk_audit_find: the store's query and the library's scan agree ------- */
+
+struct found {
+	char line[64][256];
+	size_t n;
+};
+
+static int
+found_one(void *arg, const sk_audit_event *e)
+{
+	struct found *f = arg;
+
+	if (f->n < 64)
+		snprintf(f->line[f->n++], sizeof(f->line[0]), "%" PRId64 " %s %s %s",
+			 e->seq, e->actor, e->action, e->target);
+	return 0;
+}
+
+/* Runs q against the SQLite query and the fallback scan; both must agree. */
+static size_t
+find_both(test_env *t, const sk_audit_query *q, int64_t *total, struct found *out)
+{
+	struct sk_store_ops ops = *t->store->ops;
+	const struct sk_store_ops *saved = t->store->ops;
+	struct found scan;
+	int64_t scan_total = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&scan, 0, sizeof(scan));
+	assert_int_equal(sk_audit_find(t->ctx, q, total, found_one, out), SK_OK);
+	ops.audit_find = NULL;
+	t->store->ops = &ops;
+	assert_int_equal(sk_audit_find(t->ctx, q, &scan_total, found_one, &scan), SK_OK);
+	t->store->ops = saved;
+	assert_int_equal(scan_total, *total);
+	assert_int_equal(scan.n, out->n);
+	for (size_t i = 0; i < out->n; i++)
+		assert_string_equal(scan.line[i], out->line[i]);
+	return out->n;
+}
+
+static void
+test_find(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	sk_audit_query q;
+	struct found f;
+	int64_t total;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(sk_audit(t->ctx, "alice", "signin.ok", "alice", "192.0.2.1", "ok", NULL), SK_OK);
+		assert_int_equal(sk_audit(t->ctx, "Admin", "user.disable", "bob", "", "ok", NULL), SK_OK);
+		assert_int_equal(sk_audit(t->ctx, "bob", "signin.fail", "bob", "", "fail", NULL), SK_OK);
+		assert_int_equal(sk_audit(t->ctx, "admin", "user.enable", "alice", "", "ok", NULL), SK_OK);
+	}
+	/* By party (actor or target), newest first, with a limit. */
+	memset(&q, 0, sizeof(q));
+	q.party = "ALICE";
+	q.limit = 3;
+	assert_int_equal(find_both(t, &q, &total, &f), 3);
+	assert_int_equal(total, 10);
+	assert_string_equal(f.line[0], "20 admin user.enable alice");
+	assert_string_equal(f.line[1], "17 alice signin.ok alice");
+	/* The next page. */
+	q.offset = 3;
+	assert_int_equal(find_both(t, &q, &total, &f), 3);
+	assert_string_equal(f.line[0], "13 alice signin.ok alice");
+	/* Actor regardless of case, and an action prefix. */
+	memset(&q, 0, sizeof(q));
+	q.actor = "admin";
+	q.action_prefix = "user.dis";
+	q.limit = 100;
+	assert_int_equal(find_both(t, &q, &total, &f), 5);
+	assert_int_equal(total, 5);
+	assert_string_equal(f.line[4], "2 Admin user.disable bob");
+	/* Target and prefix together; no match; offset past the end. */
+	memset(&q, 0, sizeof(q));
+	q.target = "bob";
+	q.action_prefix = "signin.";
+	q.limit = 100;
+	assert_int_equal(find_both(t, &q, &total, &f), 5);
+	q.target = "carol";
+	assert_int_equal(find_both(t, &q, &total, &f), 0);
+	assert_int_equal(total, 0);
+	q.target = NULL;
+	q.offset = 50;
+	assert_int_equal(find_both(t, &q, &total, &f), 0);
+	assert_int_equal(total, 10);
+	/* Nothing but a limit: the newest events. */
+	memset(&q, 0, sizeof(q));
+	q.limit = 2;
+	assert_int_equal(find_both(t, &q, &total, &f), 2);
+	assert_int_equal(total, 20);
+	assert_string_equal(f.line[0], "20 admin user.enable alice");
+	q.offset = -1;
+	assert_int_equal(sk_audit_find(t->ctx, &q, NULL, found_one, &f), SK_ERR_INVALID);
+	test_env_free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events_recorded),
 		cmocka_unit_test(test_chain_links),
+		cmocka_unit_test(test_find),
 		T(test_tamper_update),
 		T(test_tamper_delete),
 		T(test_tamper_other_key),

@@ -428,7 +428,7 @@ test_meta(void **state)
 
 	(void)state;
 	assert_int_equal(OPS->meta_get(S, "schema_version", buf, sizeof buf), SK_OK);
-	assert_string_equal(buf, "3");
+	assert_string_equal(buf, "4");
 	assert_int_equal(OPS->meta_get(S, "install_id", buf, sizeof buf), SK_ERR_NOTFOUND);
 	assert_int_equal(OPS->meta_set(S, "install_id", "abc"), SK_OK);
 	assert_int_equal(OPS->meta_get(S, "install_id", buf, sizeof buf), SK_OK);
@@ -1259,7 +1259,7 @@ test_reopen(void **state)
 	assert_int_equal(OPS->user_get_by_id(S, id, &u), SK_OK);
 	assert_string_equal(u.name, "alice");
 	assert_int_equal(OPS->meta_get(S, "schema_version", buf, sizeof buf), SK_OK);
-	assert_string_equal(buf, "3");
+	assert_string_equal(buf, "4");
 	assert_int_equal(OPS->meta_get(S, "install_id", buf, sizeof buf), SK_OK);
 	assert_string_equal(buf, "xyz");
 	S->ops->close(S);
@@ -1285,18 +1285,20 @@ test_schema_too_new(void **state)
 	assert_int_equal(sk_store_sqlite_open(&s, db_path, 0), SK_ERR_STORE);
 	raw_exec("DELETE FROM meta");
 	assert_int_equal(sk_store_sqlite_open(&s, db_path, 0), SK_ERR_STORE);
-	raw_exec("INSERT INTO meta VALUES ('schema_version', '3')");
+	raw_exec("INSERT INTO meta VALUES ('schema_version', '4')");
 	assert_int_equal(sk_store_sqlite_open(&s, db_path, 0), SK_OK);
 	s->ops->close(s);
 
 	/* A version 1 database (before sessions) is migrated on open. */
 	raw_exec("DROP TABLE sessions");
+	raw_exec("DROP INDEX audit_actor");
+	raw_exec("DROP INDEX audit_target");
 	raw_exec("DROP TABLE apitokens");
 	raw_exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 	assert_int_equal(sk_store_sqlite_open(&s, db_path, 0), SK_OK);
 	char buf[16];
 	assert_int_equal(s->ops->meta_get(s, "schema_version", buf, sizeof buf), SK_OK);
-	assert_string_equal(buf, "3");
+	assert_string_equal(buf, "4");
 	assert_int_equal(s->ops->session_delete(s, 12345), SK_ERR_NOTFOUND); /* table is there */
 	s->ops->close(s);
 }

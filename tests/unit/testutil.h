@@ -19,6 +19,7 @@
 
 typedef struct test_env {
 	sk_ctx *ctx;
+	sk_store *store;  /* the context's store (owned by ctx), for tests of store paths */
 	int64_t now;      /* the injected clock; tests assign to it */
 	sk_config cfg;
 	uint8_t key[SK_KEY_LEN];
@@ -55,6 +56,7 @@ test_env_new(const sk_config *cfg)
 	randombytes_buf(t->key, sizeof(t->key));
 	assert_int_equal(sk_store_sqlite_open(&store, ":memory:", 1), SK_OK);
 	assert_int_equal(sk_ctx_new(&t->ctx, &t->cfg, store, t->key), SK_OK);
+	t->store = store;
 	sk_ctx_set_clock(t->ctx, test_clock, t);
 	return t;
 }
