@@ -20,6 +20,7 @@
 #include "sekisho/inventory.h"
 #include "sekisho/session.h"
 #include "sekisho/apitoken.h"
+#include "sekisho/access.h"
 
 #define SEKISHO_VERSION "0.1.0"
 
