@@ -58,6 +58,12 @@ token_hash(const char *token, uint8_t hash[SK_HASH_LEN])
 }
 
 int
+sk_session_token_hash(const char *token, uint8_t hash[SK_HASH_LEN])
+{
+	return token_hash(token, hash) == 0 ? SK_OK : SK_ERR_INVALID;
+}
+
+int
 sk_session_create(sk_ctx *ctx, const char *addr, const char *agent,
 		  char token[SK_TOKEN_LEN + 1], sk_session *out)
 {

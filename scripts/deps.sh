@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libsodium-dev libssl-dev libzxcvbn-dev libqrencode-dev libsqlite3-dev
       libinih-dev libjansson-dev libcmocka-dev libh2o-evloop-dev libssl-dev
-      oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl"
+      oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
+      nginx"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <openssl/ssl.h>
 #include <sodium.h>
 
+#include "fwd.h"
 #include "http.h"
 
 #define MAX_BODY (1024 * 1024)
@@ -38,6 +40,7 @@ struct loop {
 	h2o_multithread_queue_t *queue;
 	h2o_multithread_receiver_t receiver;
 	h2o_socket_t *listener;
+	fwd_cache *fwd;               /* forward-auth's sessions, this loop's own */
 	pthread_t tid;
 };
 
@@ -49,6 +52,7 @@ struct job {
 	h2o_req_t *req;                /* NULL once the request went away */
 	struct req_link *link;
 	struct job *next;
+	int audit_only;                /* a forward-auth decision to record; nobody waits */
 	http_in in;
 	http_out out;
 };
@@ -63,6 +67,11 @@ static struct {
 	struct job *head, *tail;
 	int stop;
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0};
+
+/* Forward-auth decisions waiting to be audited: bounded, the excess is counted. */
+#define MAX_PENDING_AUDITS 4096
+static _Atomic unsigned pending_audits;
+static _Atomic unsigned long dropped_audits;
 
 static h2o_globalconf_t globalconf;
 static const server_config *config;
@@ -93,6 +102,8 @@ job_free(struct job *job)
 	}
 	free(job->in.csrf_header);
 	free(job->in.content_type);
+	free(job->in.fwd_url);
+	free(job->out.fwd_fill);
 	buf_free(&job->out.body);
 	sodium_memzero(job->out.cookies, sizeof(job->out.cookies));
 	free(job);
@@ -151,6 +162,23 @@ respond(h2o_req_t *req, http_out *out, int secure)
 	req->res.status = out->status ? out->status : 200;
 	req->res.reason = reason(req->res.status);
 	add_header(req, "content-type", ct);
+	for (int i = 0; i < out->nextra && i < HTTP_MAX_EXTRA; i++)
+		h2o_add_header_by_str(&req->pool, &req->res.headers, out->extra[i].name,
+				      strlen(out->extra[i].name), 1, NULL,
+				      h2o_strdup(&req->pool, out->extra[i].value, SIZE_MAX).base,
+				      strlen(out->extra[i].value));
+	if (out->plain) {
+		/* Forward-auth: read by the proxy, not rendered; keep it short. */
+		add_header(req, "cache-control", "no-store");
+		if (out->location[0] != '\0')
+			h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL,
+				       h2o_strdup(&req->pool, out->location, SIZE_MAX).base,
+				       strlen(out->location));
+		req->res.content_length = out->body.oom ? 0 : out->body.len;
+		h2o_send_inline(req, out->body.oom || out->body.data == NULL ? "" : out->body.data,
+				out->body.oom ? 0 : out->body.len);
+		return;
+	}
 	add_header(req, "content-security-policy", csp);
 	add_header(req, "x-content-type-options", "nosniff");
 	add_header(req, "x-frame-options", "DENY");
@@ -274,6 +302,102 @@ http_client_addr(const server_config *sc, const char *peer, const char *forwarde
 	}
 }
 
+/* The first value of header name: pointer into the request, or NULL. */
+static const char *
+header_ref(h2o_req_t *req, const char *name, size_t *len)
+{
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+
+	if (i == -1)
+		return NULL;
+	*len = req->headers.entries[i].value.len;
+	return req->headers.entries[i].value.base;
+}
+
+static void send_error(h2o_req_t *req, int status);
+
+/* Queues a forward-auth decision for the audit log (a worker writes it). */
+static void
+queue_audit(const http_out *decided, const char *url, const char *addr)
+{
+	struct job *job;
+
+	if (atomic_fetch_add(&pending_audits, 1) >= MAX_PENDING_AUDITS ||
+	    (job = calloc(1, sizeof(*job))) == NULL) {
+		atomic_fetch_sub(&pending_audits, 1);
+		atomic_fetch_add(&dropped_audits, 1);
+		return;
+	}
+	job->audit_only = 1;
+	job->out.status = decided->status;
+	job->out.nextra = decided->nextra;
+	memcpy(job->out.extra, decided->extra, sizeof(job->out.extra));
+	job->in.fwd_url = url ? strdup(url) : NULL;
+	snprintf(job->in.addr, sizeof(job->in.addr), "%s", addr);
+	buf_init(&job->out.body);
+	pthread_mutex_lock(&pool.mu);
+	if (pool.tail != NULL)
+		pool.tail->next = job;
+	else
+		pool.head = job;
+	pool.tail = job;
+	pthread_cond_signal(&pool.cv);
+	pthread_mutex_unlock(&pool.mu);
+}
+
+/*
+ * /auth/verify on the loop (DESIGN 8): the original URL from the proxy's
+ * headers, the session from this loop's cache.  Returns 1 when answered;
+ * 0 sends the request to a worker, with the URL in *url (malloc'd) when
+ * the proxy gave one.
+ */
+static int
+fwd_on_loop(struct loop *lp, h2o_req_t *req, const char *addr, char **url_out, int *redirect)
+{
+	char url[FWD_URL_MAX];
+	const char *o, *pr, *ho, *ur;
+	size_t ol = 0, pl = 0, hl = 0, ul = 0;
+	fwd_req fr;
+	http_out out;
+	int audit, answered;
+	ssize_t ci;
+
+	*url_out = NULL;
+	o = header_ref(req, "x-original-url", &ol);
+	pr = header_ref(req, "x-forwarded-proto", &pl);
+	ho = header_ref(req, "x-forwarded-host", &hl);
+	ur = header_ref(req, "x-forwarded-uri", &ul);
+	memset(&fr, 0, sizeof(fr));
+	fr.addr = addr;
+	fr.url = fwd_original_url(o, ol, pr, pl, ho, hl, ur, ul, url, sizeof(url), redirect) == 0
+			 ? url
+			 : NULL;
+	fr.redirect = *redirect;
+	ci = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
+	if (ci != -1) {
+		/* HTTP/2 may split cookies over several headers: let a worker join them. */
+		if (h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, ci) != -1)
+			goto to_worker;
+		fr.cookie = req->headers.entries[ci].value.base;
+		fr.cookie_len = req->headers.entries[ci].value.len;
+	}
+	memset(&out, 0, sizeof(out));
+	buf_init(&out.body);
+	answered = fwd_fast(lp->fwd, config, &fr, &out, &audit);
+	if (answered) {
+		respond(req, &out, req->scheme == &H2O_URL_SCHEME_HTTPS);
+		if (audit)
+			queue_audit(&out, fr.url, addr);
+	}
+	buf_free(&out.body);
+	if (answered)
+		return 1;
+to_worker:
+	if (fr.url != NULL)
+		*url_out = strdup(fr.url);
+	return 0;
+}
+
 static void
 send_error(h2o_req_t *req, int status)
 {
@@ -323,6 +447,12 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		peer_addr(req, peer, sizeof(peer));
 		http_client_addr(config, peer, xff, job->in.addr, sizeof(job->in.addr));
 		free(xff);
+	}
+	if (config->fwd_enabled && strcmp(job->in.path, "/auth/verify") == 0) {
+		if (fwd_on_loop(lp, req, job->in.addr, &job->in.fwd_url, &job->in.fwd_redirect)) {
+			job_free(job);
+			return 0;
+		}
 	}
 	job->in.secure = req->scheme == &H2O_URL_SCHEME_HTTPS;
 	job->in.cookie = header_copy(req, H2O_TOKEN_COOKIE, "; ");
@@ -374,6 +504,10 @@ on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 		struct job *job = (struct job *)m;
 
 		h2o_linklist_unlink(&m->link);
+		if (job->out.fwd_fill != NULL) {
+			struct loop *lp = job->loop;
+			fwd_cache_put(lp->fwd, job->out.fwd_fill);
+		}
 		if (job->req != NULL) {
 			job->link->job = NULL; /* the pool may now go away without us */
 			respond(job->req, &job->out, job->in.secure);
@@ -413,7 +547,27 @@ worker_main(void *p)
 		if (pool.head == NULL)
 			pool.tail = NULL;
 		pthread_mutex_unlock(&pool.mu);
+		if (job->audit_only) {
+			unsigned long dropped = atomic_exchange(&dropped_audits, 0);
+			if (dropped > 0) { /* say so in the log rather than lose it silently */
+				char d[64];
+				snprintf(d, sizeof(d), "%lu decisions not audited: queue full",
+					 dropped);
+				(void)sk_audit(ctx, "sekishod", "forward_auth.dropped", "-", "",
+					       "fail", d);
+			}
+			fwd_audit_record(ctx, &job->out, job->in.fwd_url, job->in.addr);
+			atomic_fetch_sub(&pending_audits, 1);
+			job_free(job);
+			continue;
+		}
 		portal_handle(ctx, config, &job->in, &job->out);
+		/* Anything but a read or a password attempt may have changed a signed-in
+		 * session (sign-out, step-up, an administrator's change): the loops'
+		 * caches start again. */
+		if (!(strcmp(job->in.method, "GET") == 0 || strcmp(job->in.method, "HEAD") == 0 ||
+		      strcmp(job->in.path, "/login") == 0))
+			fwd_invalidate();
 		h2o_multithread_send_message(&job->loop->receiver, &job->msg);
 	}
 	sk_ctx_free(ctx);
@@ -488,6 +642,7 @@ loop_main(void *p)
 	struct loop *lp = ls->lp;
 
 	lp->evloop = h2o_evloop_create();
+	lp->fwd = config->fwd_enabled ? fwd_cache_new() : NULL;
 	h2o_context_init(&lp->ctx, lp->evloop, &globalconf);
 	lp->accept.ctx = &lp->ctx;
 	lp->accept.hosts = globalconf.hosts;
@@ -500,6 +655,8 @@ loop_main(void *p)
 	h2o_barrier_wait(ls->ready);
 	while (!stopping)
 		h2o_evloop_run(lp->evloop, 500);
+	fwd_cache_free(lp->fwd);
+	lp->fwd = NULL;
 	return NULL;
 }
 

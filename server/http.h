@@ -18,6 +18,9 @@
 #include "sekisho/sekisho.h"
 
 #define HTTP_MAX_COOKIES 3
+#define HTTP_MAX_EXTRA 4
+
+struct fwd_entry;
 
 typedef struct http_in {
 	char method[8];
@@ -31,6 +34,8 @@ typedef struct http_in {
 	char *authorization;    /* Authorization (API tokens: "Bearer ...") or NULL */
 	char *csrf_header;      /* X-CSRF-Token (API calls with a session cookie) or NULL */
 	char *content_type;     /* Content-Type or NULL */
+	char *fwd_url;          /* /auth/verify: the original URL the proxy reported, or NULL */
+	int fwd_redirect;       /* /auth/verify: answer with 302 (Caddy) rather than 401 (nginx) */
 	char *body;             /* request body (not NUL-terminated), body_len bytes */
 	size_t body_len;
 } http_in;
@@ -39,8 +44,15 @@ typedef struct http_out {
 	int status;                           /* 200 when left 0 */
 	const char *content_type;             /* static; NULL = text/html; charset=utf-8 */
 	char location[1024];                  /* for redirects */
-	char cookies[HTTP_MAX_COOKIES][256];  /* Set-Cookie values */
+	char cookies[HTTP_MAX_COOKIES][2560]; /* Set-Cookie values (the rd cookie holds a URL) */
 	int ncookies;
+	struct {
+		const char *name;                 /* static */
+		char value[264];
+	} extra[HTTP_MAX_EXTRA];              /* more headers (forward-auth's Remote-User, ...) */
+	int nextra;
+	int plain;                            /* no page headers (CSP, ...): forward-auth answers */
+	struct fwd_entry *fwd_fill;           /* malloc'd: a session for the loop's cache */
 	sk_buf body;
 } http_out;
 
@@ -54,6 +66,19 @@ typedef struct server_config {
 	int secure_cookie;      /* __Host- cookie with Secure (TLS or behind a TLS proxy) */
 	char trusted_proxies[8][64]; /* peers whose X-Forwarded-For is believed */
 	unsigned ntrusted;
+	sk_cidr admin_networks[SK_ACCESS_ITEMS_MAX]; /* C7: /admin and /api only from these */
+	unsigned nadmin_networks;                    /* 0: from anywhere */
+
+	/* [forward_auth] (fwd.c) */
+	int fwd_enabled;
+	char portal_url[256];         /* "https://auth.example.com", no trailing slash */
+	char cookie_domain[256];      /* "" = host-only cookie */
+	char rd_domains[SK_ACCESS_DOMAINS_MAX][256]; /* where rd may point; default cookie_domain */
+	unsigned nrd_domains;
+	unsigned fwd_cache_ttl;       /* seconds, 10 */
+	int fwd_audit;                /* FWD_AUDIT_* */
+	unsigned fwd_audit_sample;    /* 1 in N allowed decisions when sampled, 100 */
+	sk_access_rules *rules;       /* heap; rules in file order */
 } server_config;
 
 /*

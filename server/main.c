@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "fwd.h"
 #include "http.h"
 
 struct server {
@@ -46,7 +47,18 @@ server_key(void *arg, const char *section, const char *key, const char *value, c
 	unsigned u;
 
 	if (strcmp(section, "server") != 0)
-		return 0;
+		return fwd_config_key(sc, section, key, value, err, err_size);
+	if (strcmp(key, "admin_networks") == 0) {
+		if (sk_cidr_list_parse(value, sc->admin_networks, SK_ACCESS_ITEMS_MAX,
+				       &sc->nadmin_networks) != SK_OK) {
+			snprintf(err, err_size,
+				 "[server] admin_networks: '%s' must list at most 8 addresses or "
+				 "networks such as 10.0.0.0/8 or 2001:db8::/32 (host bits zero)",
+				 value);
+			return -1;
+		}
+		return 1;
+	}
 	if (strcmp(key, "listen") == 0) {
 		if (snprintf(sc->listen_addr, sizeof(sc->listen_addr), "%s", value) >=
 		    (int)sizeof(sc->listen_addr))
@@ -239,6 +251,10 @@ main(int argc, char **argv)
 	}
 	if (s.sc.tls_cert[0] != '\0')
 		s.sc.secure_cookie = 1; /* TLS here: the __Host- cookie */
+	if (fwd_config_check(&s.sc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sekishod: %s: %s\n", config ? config : "configuration", err);
+		return 1;
+	}
 	if (prepare(&s) != 0)
 		return 1;
 	rc = http_serve(&s.sc, open_ctx, &s) == 0 ? 0 : 1;

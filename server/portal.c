@@ -25,12 +25,12 @@
 #include "i18n.h"
 #include "pages.h"
 #include "parse.h"
+#include "fwd.h"
 #include "portal.h"
 #include "sekisho/qr.h"
 
-#define COOKIE_TLS "__Host-sekisho"
-#define COOKIE_DEV "sekisho_dev_session" /* plain-HTTP development only */
 #define COOKIE_LANG "sekisho_lang"
+#define COOKIE_RD "sekisho_rd" /* where to go after sign-in, for a few minutes */
 
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -38,7 +38,7 @@
 static const char *
 cookie_name(const struct rq *q)
 {
-	return q->sc->secure_cookie ? COOKIE_TLS : COOKIE_DEV;
+	return fwd_cookie_name(q->sc);
 }
 
 static void
@@ -48,8 +48,11 @@ add_cookie(struct rq *q, const char *fmt_name, const char *value, const char *at
 
 	if (o->ncookies >= HTTP_MAX_COOKIES)
 		return;
-	snprintf(o->cookies[o->ncookies++], sizeof(o->cookies[0]), "%s=%s; Path=/; SameSite=Lax%s%s",
-		 fmt_name, value, attrs, q->sc->secure_cookie ? "; Secure" : "");
+	/* With [forward_auth] cookie_domain, one sign-in serves every subdomain. */
+	snprintf(o->cookies[o->ncookies++], sizeof(o->cookies[0]),
+		 "%s=%s; Path=/; SameSite=Lax%s%s%s%s", fmt_name, value, attrs,
+		 q->sc->secure_cookie ? "; Secure" : "", q->sc->cookie_domain[0] ? "; Domain=" : "",
+		 q->sc->cookie_domain);
 }
 
 static void
@@ -84,14 +87,54 @@ rq_field(const struct rq *q, const char *name)
 	return v != NULL ? v : "";
 }
 
-/* Only local paths: an rd pointing elsewhere is ignored (no open redirect). */
+/*
+ * Where to go after sign-in: a local path, or a URL in the forward-auth
+ * domains (the library's sk_redirect_allowed); anything else is ignored,
+ * so the portal is never an open redirect.
+ */
 static const char *
-safe_rd(const char *rd)
+safe_rd(const struct rq *q, const char *rd)
 {
-	if (rd == NULL || rd[0] != '/' || rd[1] == '/' || rd[1] == '\\' ||
-	    strpbrk(rd, "\r\n") != NULL)
-		return "/account";
-	return rd;
+	return rd != NULL && fwd_rd_allowed(q->sc, rd) ? rd : "/account";
+}
+
+/*
+ * The rd of GET /login?rd=... survives the sign-in's steps in a short-lived
+ * cookie (URL-encoded); next_step() takes it at the end.
+ */
+static void
+remember_rd(struct rq *q, const char *rd)
+{
+	sk_buf b;
+
+	if (!fwd_rd_allowed(q->sc, rd))
+		return;
+	buf_init(&b);
+	buf_url(&b, rd);
+	if (!b.oom && b.len < sizeof(q->out->cookies[0]) - 128)
+		add_cookie(q, COOKIE_RD, b.data, "; HttpOnly; Max-Age=900");
+	buf_free(&b);
+}
+
+/* The remembered rd (decoded into out, checked again), or "" ; clears it. */
+static void
+take_rd(struct rq *q, char *out, size_t size)
+{
+	char enc[2400];
+	const char *c = q->in->cookie;
+	char *query;
+
+	out[0] = '\0';
+	if (c == NULL || cookie_get(c, strlen(c), COOKIE_RD, enc, sizeof(enc)) != 0)
+		return;
+	add_cookie(q, COOKIE_RD, "", "; HttpOnly; Max-Age=0");
+	/* Decode through the query parser: "rd=<value>". */
+	if ((query = malloc(strlen(enc) + 4)) == NULL)
+		return;
+	snprintf(query, strlen(enc) + 4, "rd=%s", enc);
+	if (query_get(query, strlen(query), "rd", out, size) != 0 || !fwd_rd_allowed(q->sc, out))
+		out[0] = '\0';
+	free(query);
 }
 
 void
@@ -255,7 +298,13 @@ next_step(struct rq *q, const char *rd)
 			return;
 		}
 		set_session_cookie(q);
-		rq_redirect(q, safe_rd(rd));
+		if (rd == NULL || rd[0] == '\0') {
+			char kept[FWD_URL_MAX];
+			take_rd(q, kept, sizeof(kept));
+			rq_redirect(q, safe_rd(q, kept[0] ? kept : NULL));
+			return;
+		}
+		rq_redirect(q, safe_rd(q, rd));
 		return;
 	}
 	(void)sk_session_save(q->ctx, &q->sess);
@@ -283,15 +332,17 @@ h_login(struct rq *q)
 	int r;
 
 	if (!rq_is_post(q)) {
+		(void)query_get(q->in->query, strlen(q->in->query), "rd", rd, sizeof(rd));
 		if (rq_active(q)) {
-			rq_redirect(q, "/account");
+			rq_redirect(q, safe_rd(q, rd[0] ? rd : NULL));
 			return;
 		}
 		if (ensure_session(q) != SK_OK) {
 			rq_message(q, 503, "title.error", "error.internal", NULL);
 			return;
 		}
-		(void)query_get(q->in->query, strlen(q->in->query), "rd", rd, sizeof(rd));
+		if (rd[0] != '\0' && rd[0] != '/')
+			remember_rd(q, rd);
 		rq_base(q, &pb);
 		page_login(&q->out->body, &pb, "", rd[0] == '/' ? rd : "");
 		return;
@@ -876,6 +927,21 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 		buf_add(&out->body, "Method Not Allowed\n");
 		return;
 	}
+	/* C7: the console and the API only from the administrators' networks. */
+	if (sc->nadmin_networks > 0 &&
+	    ((strncmp(p, "/admin", 6) == 0 && (p[6] == '\0' || p[6] == '/')) ||
+	     strncmp(p, "/api/", 5) == 0)) {
+		int in_net = 0;
+		for (unsigned i = 0; !in_net && i < sc->nadmin_networks; i++)
+			in_net = sk_cidr_match(&sc->admin_networks[i], in->addr);
+		if (!in_net) {
+			out->status = 403;
+			out->content_type = "text/plain; charset=utf-8";
+			buf_add(&out->body, "Forbidden: the console and the API are open to the "
+					    "administrators' networks only ([server] admin_networks)\n");
+			return;
+		}
+	}
 	pick_language(&q);
 	load_session(&q);
 	if (strcmp(p, "/") == 0)
@@ -894,6 +960,8 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 		h_account(&q);
 	else if (strcmp(p, "/logout") == 0)
 		h_logout(&q);
+	else if (strcmp(p, "/auth/verify") == 0)
+		fwd_handle(&q);
 	else if (strncmp(p, "/admin", 6) == 0 && (p[6] == '\0' || p[6] == '/'))
 		admin_handle(&q);
 	else if (strncmp(p, "/api/", 5) == 0)

@@ -81,6 +81,13 @@ int sk_session_end_others(sk_ctx *ctx, int64_t user_id, int64_t keep_id, const c
 int sk_session_list(sk_ctx *ctx, int64_t user_id, int (*cb)(void *arg, const sk_session *s),
 		    void *arg);
 
+/*
+ * The hash a session is stored under, from its token (no store needed: the
+ * forward-auth cache keys sessions by it).  SK_ERR_INVALID for a malformed
+ * token.
+ */
+int sk_session_token_hash(const char *token, uint8_t hash[SK_HASH_LEN]);
+
 /* The CSRF token of a session token (SK_TOKEN_LEN + 1 bytes). */
 int sk_session_csrf(const sk_ctx *ctx, const char *token, char csrf[SK_TOKEN_LEN + 1]);
 
