@@ -13,6 +13,19 @@
 
 #include "env.h"
 
+/*
+ * The CLI reads the same file as sekishod (DESIGN 10); the sections only the
+ * server uses are checked by the server, so here they are passed over.
+ */
+static int
+server_section(void *arg, const char *section, const char *key, const char *value, char *err,
+	       size_t err_size)
+{
+	(void)arg, (void)key, (void)value, (void)err, (void)err_size;
+	return strcmp(section, "server") == 0 || strcmp(section, "forward_auth") == 0 ||
+	       strcmp(section, "pam") == 0 || strncmp(section, "rule", 4) == 0;
+}
+
 int
 env_load_config(struct cli_env *env)
 {
@@ -21,7 +34,8 @@ env_load_config(struct cli_env *env)
 
 	sk_config_default(&env->cfg);
 	if (env->config_path != NULL) {
-		r = sk_config_load(&env->cfg, env->config_path, err, sizeof(err));
+		r = sk_config_load_ex(&env->cfg, env->config_path, server_section, NULL, err,
+				      sizeof(err));
 		if (r != SK_OK) {
 			fprintf(stderr, "sekisho: %s\n", r == SK_ERR_IO ? sk_strerror(r) : err);
 			if (r == SK_ERR_IO)

@@ -568,6 +568,22 @@ page_mfa(sk_buf *b, const page_base *pb, int recovery)
 	page_end(b, pb);
 }
 
+void
+page_stepup(sk_buf *b, const page_base *pb)
+{
+	page_begin(b, pb, tr(pb_lang(pb), "stepup.title"), NULL);
+	para(b, pb, "lead", "stepup.text");
+	form_open(b, pb, "/login/stepup", "stack");
+	label(b, pb, "code", "mfa.code");
+	otp_input(b, "code", "code-help", 1);
+	buf_add(b, "<p id=\"code-help\" class=\"help\">");
+	add_t(b, pb, "mfa.text_expiry");
+	buf_add(b, "</p>\n");
+	submit(b, pb, "mfa.submit");
+	buf_add(b, "</form>\n");
+	page_end(b, pb);
+}
+
 /* <th scope="col">text</th> */
 static void
 th(sk_buf *b, const page_base *pb, const char *key)

@@ -74,6 +74,8 @@ void page_recovery_codes(sk_buf *b, const page_base *pb, const sk_recovery_set *
  * input#recovery_code name="recovery_code", a#use-code back.
  */
 void page_mfa(sk_buf *b, const page_base *pb, int recovery);
+/* Step-up (B11): a fresh code for a signed-in session, asked by forward-auth. */
+void page_stepup(sk_buf *b, const page_base *pb);
 
 typedef struct page_device {
 	int64_t id;

@@ -624,6 +624,70 @@ h_login_mfa(struct rq *q, int recovery)
 	page_mfa(&q->out->body, &pb, recovery);
 }
 
+/*
+ * Step-up (B11): forward-auth sends a signed-in user here when a rule wants
+ * a second factor (again, or within mfa_within).  The code is checked by a
+ * second-factor sign-in of the library, so lockout, replay prevention and
+ * the audit trail are those of every sign-in; success stamps the session's
+ * mfa_at and returns to rd.  No state is kept between GET and POST.
+ */
+static void
+h_login_stepup(struct rq *q)
+{
+	char rd[FWD_URL_MAX] = "";
+	sk_signin st;
+	page_base pb;
+	unsigned devices = 0;
+	int64_t retry_at = 0;
+	int has_mfa = 0, r;
+
+	if (!rq_is_post(q)) {
+		(void)query_get(q->in->query, strlen(q->in->query), "rd", rd, sizeof(rd));
+		if (rd[0] != '\0')
+			remember_rd(q, rd);
+	}
+	if (!rq_active(q)) { /* signed out meanwhile: the whole sign-in, then rd */
+		rq_redirect(q, "/login");
+		return;
+	}
+	if (rq_is_post(q) && rq_check_post(q) != 0)
+		return;
+	if (sk_mfa_count(q->ctx, q->sess.signin.user_id, &devices) != SK_OK || devices == 0) {
+		rq_message(q, 403, "stepup.title", "stepup.no_device", "/account");
+		return;
+	}
+	if (rq_is_post(q)) {
+		r = sk_signin_second_factor_start(q->ctx, &st, q->sess.signin.name, q->in->addr,
+						  "web:stepup", &has_mfa);
+		if (r == SK_OK && has_mfa)
+			r = sk_signin_mfa(q->ctx, &st, rq_field(q, "code"), &retry_at);
+		else if (r == SK_OK)
+			r = SK_ERR_STATE; /* the device went away meanwhile */
+		sodium_memzero(&st, sizeof(st));
+		if (r == SK_OK) {
+			q->sess.mfa_at = sk_ctx_now(q->ctx);
+			if (sk_session_save(q->ctx, &q->sess) != SK_OK) {
+				rq_message(q, 503, "title.error", "error.internal", "/account");
+				return;
+			}
+			take_rd(q, rd, sizeof(rd));
+			rq_redirect(q, safe_rd(q, rd[0] ? rd : NULL));
+			return;
+		}
+		if (r == SK_ERR_LOCKED)
+			rq_say_locked(q, retry_at);
+		else if (r == SK_ERR_REPLAY)
+			rq_say(q, "error.replay");
+		else if (r == SK_ERR_AUTH)
+			rq_say(q, "error.code");
+		else
+			rq_say(q, "error.internal");
+		q->out->status = r == SK_ERR_LOCKED ? 429 : r == SK_ERR_AUTH || r == SK_ERR_REPLAY ? 401 : 503;
+	}
+	rq_base(q, &pb);
+	page_stepup(&q->out->body, &pb);
+}
+
 /* ---- the account page --------------------------------------------------- */
 
 #define MAX_ROWS 20
@@ -956,6 +1020,8 @@ portal_handle(sk_ctx *ctx, const server_config *sc, const http_in *in, http_out 
 		h_login_mfa(&q, 0);
 	else if (strcmp(p, "/login/recovery") == 0)
 		h_login_mfa(&q, 1);
+	else if (strcmp(p, "/login/stepup") == 0)
+		h_login_stepup(&q);
 	else if (strncmp(p, "/account", 8) == 0 && (p[8] == '\0' || p[8] == '/'))
 		h_account(&q);
 	else if (strcmp(p, "/logout") == 0)
