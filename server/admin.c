@@ -10,7 +10,6 @@
  *   GET  /admin/approvals             requests of the two-person rule, grants
  *   POST /admin/approvals/ID/approve|reject
  *   GET  /admin/audit                 the audit log with the chain's status
- *   GET  /admin/console.css           the console's stylesheet (no session needed)
  *
  * Every rule is in libsekisho: each change is one library call with the
  * signed-in administrator as the actor, and the library authorizes, audits
@@ -872,12 +871,6 @@ admin_handle(struct rq *q)
 	struct admin a;
 	const char *p = q->in->path + 6; /* after "/admin" */
 
-	/* The stylesheet holds nothing private: served like /static/sekisho.css. */
-	if (strcmp(p, "/console.css") == 0 && !rq_is_post(q)) {
-		q->out->content_type = "text/css; charset=utf-8";
-		buf_add(&q->out->body, admin_css);
-		return;
-	}
 	if (!rq_active(q)) {
 		to_login(q);
 		return;

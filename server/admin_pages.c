@@ -171,15 +171,14 @@ state_key(const sk_user *u)
 
 /*
  * The document's start for a console page: the portal's layout with <main
- * class="wide admin"> (a single form: "wide admin narrow"), and the
- * console's own stylesheet (a <link> in the body is allowed for
- * stylesheets; CSP style-src 'self' admits it).
+ * class="wide admin"> (a single form: "wide admin narrow").  The console's
+ * rules are in the portal's one stylesheet (pages.c page_css), under
+ * main.admin, so a console page loads no second file.
  */
 static void
 admin_begin(sk_buf *b, const page_base *pb, const char *title, int narrow)
 {
 	layout_begin(b, pb, title, narrow ? "wide admin narrow" : "wide admin");
-	buf_add(b, "<link rel=\"stylesheet\" href=\"/admin/console.css\">\n");
 }
 
 /* The section links; ids "approvals" and "audit" on the accounts page. */
@@ -1046,54 +1045,3 @@ admin_csv_row(sk_buf *b, const sk_inventory_row *row)
 	if (sk_inventory_csv_row(row, line, sizeof(line)) > 0)
 		buf_add(b, line);
 }
-
-/* ---- /admin/console.css ---------------------------------------------------- */
-
-/*
- * The console's additions to the portal's stylesheet (pages.c page_css):
- * wider pages for its tables, form controls the portal does not use
- * (select, date), flags coloured by severity, the action forms in a grid.
- */
-const char admin_css[] =
-	"main.admin{max-width:76rem}\n"
-	"main.admin.narrow{max-width:40rem}\n"
-	"body:has(main.admin) header.site .bar,body:has(main.admin) header.site .user-bar,"
-	"body:has(main.admin) footer.site{max-width:76rem}\n"
-	"nav.admin-nav{margin:0 0 1.25rem;padding-bottom:.6rem;border-bottom:1px solid var(--line);"
-	"gap:.25rem 1.5rem}\n"
-	"nav.admin-nav a[aria-current]{color:var(--text);font-weight:700;text-decoration:none}\n"
-	"main.admin select,main.admin input[type=date],main.admin input[type=datetime-local]{"
-	"display:block;max-width:100%;font:inherit;font-size:1rem;padding:.5rem .6rem;color:inherit;"
-	"background:#fff;border:1px solid #7d8697;border-radius:6px}\n"
-	"form.search{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.25rem 1rem;"
-	"margin:1rem 0;padding:.25rem 1rem 1rem;background:#f7f8fa;border-radius:8px}\n"
-	"form.search .field{flex:1 1 14rem;min-width:0}\n"
-	"form.search select,form.search input{width:100%}\n"
-	"form.search label{margin:.6rem 0 .3rem}\n"
-	"form.search p.actions{margin:0}\n"
-	"form.search button{padding:.55rem 1.25rem}\n"
-	"main.admin table{font-size:.875rem}\n"
-	"main.admin th,main.admin td{padding:.45rem .5rem}\n"
-	"main.admin td.email{word-break:break-all}\n"
-	"main.admin td code{font-size:.75rem;color:var(--muted)}\n"
-	"main.admin td.detail{max-width:22rem;word-break:break-word;color:var(--muted)}\n"
-	"main.admin td.mfa,main.admin td.recovery{text-align:right}\n"
-	"main.admin td.nowrap{white-space:nowrap}\n"
-	"main.admin td.result-other{color:var(--muted)}\n"
-	".badge.flag{margin:.1rem .25rem .1rem 0;background:var(--warn-bg);color:var(--warn);"
-	"white-space:nowrap}\n"
-	".badge.flag[data-flag=privileged-without-mfa],.badge.flag[data-flag=locked],"
-	".badge.flag[data-flag=expired]{background:var(--err-bg);color:var(--err)}\n"
-	".badge.flag[data-flag=disabled]{background:#eceef1;color:var(--muted)}\n"
-	".admin-actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));"
-	"gap:1rem}\n"
-	".admin-action{border:1px solid var(--line);border-radius:8px;padding:.85rem 1rem 1rem}\n"
-	".admin-action h3{margin:0 0 .25rem;font-size:1rem}\n"
-	".admin-action label{margin:.6rem 0 .3rem}\n"
-	".admin-action form.compact button{margin-top:.75rem}\n"
-	"label.check{display:flex;gap:.5rem;align-items:center}\n"
-	"label.check input{width:1.1rem;height:1.1rem}\n"
-	"section.warning h2{margin:0 0 .5rem;font-size:1rem;border:0;padding:0}\n"
-	"#chain-status{font-weight:600}\n"
-	"@media (max-width:36rem){.admin-actions{grid-template-columns:1fr}"
-	"form.search .field{flex-basis:100%}}\n";

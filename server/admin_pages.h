@@ -129,12 +129,6 @@ typedef struct admin_audit_view {
 void admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v);
 
 /*
- * GET /admin/console.css: the console's additions to the portal's
- * stylesheet, linked from every console page.
- */
-extern const char admin_css[];
-
-/*
  * GET /admin/inventory.csv: the columns of `sekisho inventory --format csv`.
  * A field is quoted when it holds a comma, quote or line break, and a field
  * that a spreadsheet would read as a formula (leading = + - @, tab or CR) is

@@ -120,7 +120,10 @@ void page_account(sk_buf *b, const page_base *pb, const page_account_data *d);
 void page_message(sk_buf *b, const page_base *pb, const char *title, const char *text,
 		  const char *link, const char *link_text);
 
-/* The stylesheet served at /static/sekisho.css. */
+/*
+ * The one stylesheet, served at /static/sekisho.css and linked by every
+ * page, the console's included (its rules are scoped to main.admin).
+ */
 extern const char page_css[];
 
 #endif

@@ -141,6 +141,14 @@ async function main() {
     ok(await admin.locator(id).count() === 1, `accounts page has ${id}`);
   ok(await admin.locator('#accounts tr[data-user="admin"] [data-flag="never-signed-in"]').count() === 0,
      'admin has signed in: not flagged so');
+  // One stylesheet for every page: the portal's, which holds the console's rules.
+  const sheets = await admin.locator('link[rel="stylesheet"]').evaluateAll(ls => ls.map(l => l.getAttribute('href')));
+  ok(sheets.length === 1 && sheets[0] === '/static/sekisho.css', 'the console loads the one stylesheet');
+  ok(await admin.locator('main').evaluate(m => getComputedStyle(m).maxWidth) === '1216px',
+     "the console's rules apply (main.admin is 76rem wide)");
+  ok(await admin.locator('nav.admin-nav').evaluate(n => getComputedStyle(n).borderBottomStyle) === 'solid',
+     'the console navigation is styled');
+  ok((await admin.request.get(url + '/admin/console.css')).status() === 404, 'no second stylesheet route');
   await shot(admin, '01-accounts');
 
   // Create taro (an e-mail that a spreadsheet would run, and HTML specials).

@@ -137,8 +137,9 @@ check_common(const char *html, const char *lang, long post_forms)
 	assert_has(html, "</html>\n");
 	assert_has(html, "<nav class=\"actions admin-nav\"");
 	assert_has(html, "<main class=\"wide admin");
-	assert_has(html, "<link rel=\"stylesheet\" href=\"/static/sekisho.css\">");
-	assert_has(html, "<link rel=\"stylesheet\" href=\"/admin/console.css\">");
+	/* One stylesheet for every page: the portal's, with the console's rules. */
+	assert_int_equal(count(html, "<link rel=\"stylesheet\" href=\"/static/sekisho.css\">"), 1);
+	assert_int_equal(count(html, "rel=\"stylesheet\""), 1);
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "<style"));
 	assert_null(strstr(html, "style="));
@@ -876,11 +877,29 @@ test_console_access(void **state)
 	char body[512];
 
 	(void)state;
-	/* The stylesheet needs no session; nothing else does without one. */
-	assert_int_equal(request(c, NULL, "/admin/console.css", NULL, NULL), 200);
-	assert_string_equal(c->out.content_type, "text/css; charset=utf-8");
-	assert_string_equal(c->html, admin_css);
-	assert_null(strstr(admin_css, "</"));
+	/* The console has no stylesheet of its own: /static/sekisho.css has its rules. */
+	assert_int_equal(request(c, NULL, "/admin/console.css", NULL, NULL), 303);
+	assert_int_equal(request(c, c->admin_tok, "/admin/console.css", NULL, NULL), 404);
+	assert_null(c->out.content_type);
+	{
+		http_in in;
+		http_out out;
+
+		memset(&in, 0, sizeof(in));
+		memset(&out, 0, sizeof(out));
+		snprintf(in.method, sizeof(in.method), "GET");
+		snprintf(in.path, sizeof(in.path), "/static/sekisho.css");
+		buf_init(&out.body);
+		assert_int_equal(portal_static(&in, &out), 1);
+		assert_false(out.body.oom);
+		assert_string_equal(out.content_type, "text/css; charset=utf-8");
+		assert_non_null(strstr(out.body.data, "main.admin{"));
+		assert_non_null(strstr(out.body.data, "nav.admin-nav{"));
+		assert_non_null(strstr(out.body.data, ".badge.flag[data-flag=locked]"));
+		assert_null(strstr(out.body.data, "</"));
+		buf_free(&out.body);
+	}
+	/* Nothing else answers without a session. */
 	/* Not signed in: to the sign-in, and back here after it. */
 	assert_int_equal(request(c, NULL, "/admin/audit", NULL, NULL), 303);
 	assert_string_equal(c->out.location, "/login?rd=%2Fadmin%2Faudit");

@@ -757,6 +757,10 @@ test_css(void **state)
 	assert_non_null(strstr(page_css, "code.setup-key"));
 	assert_non_null(strstr(page_css, "@media print"));
 	assert_non_null(strstr(page_css, ":focus-visible"));
+	/* The console's rules too: every page loads this one file. */
+	assert_non_null(strstr(page_css, "main.admin{max-width:76rem}"));
+	assert_non_null(strstr(page_css, "nav.admin-nav{"));
+	assert_non_null(strstr(page_css, ".admin-actions{"));
 	/* ASCII only: the stylesheet's charset never matters. */
 	for (const char *c = page_css; *c; c++)
 		assert_true((unsigned char)*c < 0x80);
