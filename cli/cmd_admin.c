@@ -101,6 +101,32 @@ mfa_add(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "sekisho: no token secret given\n");
 		return EXIT_USAGE;
 	}
+	if (type != SK_DEVICE_TOTP_APP) {
+		const char *why = NULL;
+
+		switch (sk_mfa_token_secret_check(secret)) {
+		case SK_SECRET_OK:
+			break;
+		case SK_SECRET_EMPTY:
+			why = "no token secret given";
+			break;
+		case SK_SECRET_NOT_BASE32:
+			why = "the token secret is not Base32 (letters A-Z and digits 2-7 only; "
+			      "check for a missing or extra character)";
+			break;
+		case SK_SECRET_TOO_SHORT:
+			why = "the token secret is too short: at least 80 bits (16 Base32 characters)";
+			break;
+		case SK_SECRET_TOO_LONG:
+			why = "the token secret is too long (at most 64 bytes)";
+			break;
+		}
+		if (why != NULL) {
+			sodium_memzero(secret, sizeof(secret));
+			fprintf(stderr, "sekisho: %s\n", why);
+			return EXIT_REFUSED;
+		}
+	}
 	r = sk_mfa_enroll_begin(env->ctx, u.id, device, type,
 				type == SK_DEVICE_TOTP_APP ? NULL : secret, &e);
 	sodium_memzero(secret, sizeof(secret));

@@ -494,6 +494,95 @@ test_step_enforcement(void **state)
 	test_env_free(t);
 }
 
+/* A hardware token's secret as typed from its sheet: each problem named. */
+static void
+test_token_secret_check(void **state)
+{
+	static const struct {
+		const char *secret;
+		sk_secret_problem want;
+	} cases[] = {
+		{NULL, SK_SECRET_EMPTY},
+		{"", SK_SECRET_EMPTY},
+		{" - \t ", SK_SECRET_EMPTY},
+		{"JBSWY3DPEHPK3PXP", SK_SECRET_OK},               /* 16 characters: 80 bits */
+		{"jbsw y3dp-ehpk 3pxp", SK_SECRET_OK},            /* as a person types it */
+		{"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", SK_SECRET_OK},
+		{"JBSWY3DP=EHPK3PXP", SK_SECRET_NOT_BASE32},     /* misplaced padding */
+		{"JBSWY3DPEHPK3PX8", SK_SECRET_NOT_BASE32},      /* 8 is not Base32 */
+		{"JBSWY3DPEHPK3PX0", SK_SECRET_NOT_BASE32},
+		{"JBSWY3DPEHPK3PXP9", SK_SECRET_NOT_BASE32},
+		{"JBSWY3DPEHPK3PXPA", SK_SECRET_NOT_BASE32},     /* a character too many */
+		{"3132333435363738393031323334", SK_SECRET_NOT_BASE32}, /* hex, not Base32 */
+		{"JBSWY3DPEHPK3P", SK_SECRET_TOO_SHORT},         /* 70 bits */
+		{"JBSWY3DP", SK_SECRET_TOO_SHORT},
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		 "AAAAAAAAAAAAAAAAAAAAAAAA", SK_SECRET_TOO_LONG}, /* 104 characters: 65 bytes */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (sk_mfa_token_secret_check(cases[i].secret) != cases[i].want)
+			fail_msg("case %zu (%s): %d, want %d", i,
+				 cases[i].secret ? cases[i].secret : "NULL",
+				 sk_mfa_token_secret_check(cases[i].secret), cases[i].want);
+}
+
+/*
+ * The first sign-in with a hardware TOTP token: its secret typed in, two
+ * consecutive codes from it, then sign-in with its next code.  The
+ * enrollment is never shown back (the secret came from the person).
+ */
+static void
+test_enroll_token(void **state)
+{
+	static const char seed[] = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"; /* RFC 6238's key */
+	test_env *t = test_env_new(NULL);
+	sk_enrollment e, shown;
+	sk_recovery_set codes;
+	sk_signin s;
+	char c1[SK_OTP_CODE_MAX + 1], c2[SK_OTP_CODE_MAX + 1], code[SK_OTP_CODE_MAX + 1];
+	int64_t id;
+	unsigned n = 9;
+
+	(void)state;
+	id = test_add_user(t, "kana", SK_ROLE_USER, USER_PW);
+	signin_to(t, &s, "kana", USER_PW, SK_STEP_ENROLL_MFA);
+	/* A secret that is not one is refused before anything is stored. */
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN,
+						"JBSWY3DP", &e), SK_ERR_INVALID);
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN,
+						NULL, &e), SK_ERR_INVALID);
+	assert_int_equal(s.enroll_device_id, 0);
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN, seed, &e),
+			 SK_OK);
+	assert_int_equal(s.enroll_device_id, e.device_id);
+	sk_enrollment_clear(&e);
+	/* A pending token is not shown again, unlike a pending app. */
+	assert_int_equal(sk_mfa_enroll_show(t->ctx, id, s.enroll_device_id, &shown),
+			 SK_ERR_NOTFOUND);
+	assert_string_equal(shown.secret, "");
+	/* Codes from another secret do not confirm it; the token's own do. */
+	totp_at(t, "JBSWY3DPEHPK3PXP", t->now - 30, c1);
+	totp_at(t, "JBSWY3DPEHPK3PXP", t->now, c2);
+	assert_int_equal(sk_signin_enroll_confirm(t->ctx, &s, c1, c2, &codes), SK_ERR_AUTH);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now - 30, c1);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now, c2);
+	assert_int_equal(sk_signin_enroll_confirm(t->ctx, &s, c1, c2, &codes), SK_OK);
+	assert_int_equal(s.step, SK_STEP_DONE);
+	assert_int_equal(codes.count, t->cfg.recovery_codes);
+	sk_recovery_set_clear(&codes);
+	assert_int_equal(sk_mfa_count(t->ctx, id, &n), SK_OK);
+	assert_int_equal(n, 1);
+	/* The next sign-in takes the token's next code; the enrolling one is spent. */
+	signin_to(t, &s, "kana", USER_PW, SK_STEP_MFA);
+	assert_int_equal(mfa(t, &s, c2), SK_ERR_REPLAY);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now + 30, code);
+	assert_int_equal(mfa(t, &s, code), SK_OK);
+	assert_int_equal(s.step, SK_STEP_DONE);
+	test_env_free(t);
+}
+
 static void
 test_signin_timeout(void **state)
 {
@@ -883,6 +972,8 @@ main(void)
 		cmocka_unit_test(test_enroll_race),
 		cmocka_unit_test(test_enroll_one_code),
 		cmocka_unit_test(test_step_enforcement),
+		cmocka_unit_test(test_token_secret_check),
+		cmocka_unit_test(test_enroll_token),
 		cmocka_unit_test(test_signin_timeout),
 		cmocka_unit_test(test_disabled_expired),
 		cmocka_unit_test(test_signin_bound_to_account),
