@@ -7,7 +7,9 @@
 // resets that user's MFA (B8, with the administrator's own password),
 // disables the account, reads the audit log and the CSV inventory; an
 // auditor sees the console read-only and cannot change anything even with
-// a valid CSRF token; a plain user gets 403; resetting a second
+// a valid CSRF token; an API token created in the console works against
+// /api/v1 until it is revoked there (C6), and the auditor sees the tokens
+// without a form; a plain user gets 403; resetting a second
 // administrator's MFA waits for another administrator's approval (C4), and
 // neither the requester nor the account concerned may approve it.
 // Screenshots go to tests/e2e/artifacts/admin-*.png.  Exits non-zero on the
@@ -264,6 +266,47 @@ async function main() {
   await admin.goto(url + '/admin/users/taro');
   ok(await admin.getAttribute('#user-state [data-state]', 'data-state') === 'disabled', 'taro still disabled');
   ok((await kenji.request.get(url + '/admin/audit')).status() === 200, 'the auditor reads the audit log');
+
+  // API tokens (C6): created in the browser, used by a client, revoked in the browser.
+  await admin.goto(url + '/admin');
+  await submit(admin, '#nav-tokens');
+  ok(admin.url().endsWith('/admin/tokens'), 'the tokens page, from the console navigation');
+  const in30days = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  await admin.fill('#token-owner', 'kenji');
+  await admin.fill('#token-name', 'audit-export');
+  await admin.selectOption('#token-scope', 'admin');
+  await admin.fill('#token-expires', in30days);
+  await submit(admin, '#create-token');
+  ok(/administrator/.test(await admin.textContent('#error')) && await admin.locator('#new-token').count() === 0,
+     'scope admin refused for an auditor: the library says the owner must be an administrator');
+  await admin.selectOption('#token-scope', 'read');
+  await submit(admin, '#create-token');
+  const apiToken = (await admin.textContent('#new-token')).trim();
+  ok(/^skt_[A-Za-z0-9_-]{43}$/.test(apiToken), 'the token is shown once');
+  ok(/not shown again/.test(await admin.textContent('#new-token-warning')), 'with the warning that it is not shown again');
+  const tokenRow = admin.locator('#tokens tr[data-state="active"]', { hasText: 'audit-export' });
+  ok(await tokenRow.count() === 1, 'the new token is listed, active');
+  const tokenId = await tokenRow.getAttribute('data-token');
+  await shot(admin, '09b-token-created');
+  const api = (path, token) => fetch(url + path, { headers: { Authorization: 'Bearer ' + token } });
+  let res = await api('/api/v1/users', apiToken);
+  ok(res.status === 200, 'the token works against /api/v1 (200)');
+  ok((await res.json()).users.some(u => u.name === 'taro'), 'and reads the accounts');
+  await admin.goto(url + '/admin/tokens');
+  ok(!(await admin.content()).includes(apiToken), 'the token is not shown again');
+  await submit(admin, `#revoke-token-${tokenId}`);
+  ok((await admin.textContent('#notice')).length > 0, 'revoked: notice');
+  ok(await admin.getAttribute(`#tokens tr[data-token="${tokenId}"]`, 'data-state') === 'revoked', 'listed as revoked');
+  res = await api('/api/v1/users', apiToken);
+  ok(res.status === 401, 'the same call with the revoked token: 401');
+  // The auditor sees the tokens and no form to create or revoke one.
+  const kt = await kenji.goto(url + '/admin/tokens');
+  ok(kt.status() === 200 && await kenji.locator(`#tokens tr[data-token="${tokenId}"]`).count() === 1,
+     'the auditor sees the token list');
+  ok(await kenji.locator('#create-token, #token-owner, [id^="revoke-token-"]').count() === 0,
+     'the auditor has no create or revoke form');
+  ok(await kenji.locator('form[method="post"]').count() === 1, 'only the sign-out form');
+  await shot(kenji, '09c-auditor-tokens');
 
   // A second administrator: made at once while there is only one.
   const hanakoIssued = await createUser(admin, url, 'hanako', '', 'admin');

@@ -537,6 +537,101 @@ test_approvals(void **state)
 }
 
 static void
+test_tokens(void **state)
+{
+	sk_apitoken tk[3];
+	const char *owners[3] = {EVIL, "", "taro"};
+
+	(void)state;
+	memset(tk, 0, sizeof(tk));
+	tk[0].id = 7;
+	strcpy(tk[0].name, EVIL);
+	strcpy(tk[0].created_by, EVIL);
+	tk[0].scope = SK_SCOPE_ADMIN;
+	tk[0].created_at = 1700000000;
+	tk[0].expires_at = 1710000000;
+	tk[0].last_used_at = 1700000600;
+	tk[1].id = 6;                       /* the owner is gone */
+	strcpy(tk[1].name, "old");
+	tk[1].expires_at = 1600000000;      /* expired */
+	tk[2].id = 5;
+	strcpy(tk[2].name, "cut");
+	tk[2].expires_at = 1710000000;
+	tk[2].revoked_at = 1700000300;      /* revoked */
+	for (size_t i = 0; i < 2; i++) {
+		for (int ro = 0; ro < 2; ro++) {
+			page_base pb = base(langs[i], "/admin/tokens");
+			admin_tokens_view v = {tk, owners, 3, EVIL, EVIL, EVIL, "admin", "2024-02-12",
+					       "2023-11-16", "2024-11-12", NULL, 0, 1700000000, ro};
+			sk_buf b;
+			char *h;
+
+			buf_init(&b);
+			admin_page_tokens(&b, &pb, &v);
+			h = take(&b);
+			/* One revoke form (the active token) and the creation form. */
+			check_common(h, langs[i], ro ? 0 : 2);
+			assert_has(h, "id=\"nav-tokens\" href=\"/admin/tokens\" aria-current=\"page\"");
+			assert_has(h, "<table id=\"tokens\"");
+			assert_has(h, "<tr data-token=\"7\" data-state=\"active\">");
+			assert_has(h, "<tr data-token=\"6\" data-state=\"expired\">");
+			assert_has(h, "<tr data-token=\"5\" data-state=\"revoked\">");
+			assert_has(h, "href=\"/admin/users/" EVIL_URL "\">" EVIL_ESC "</a>");
+			assert_has(h, "href=\"/admin/users/taro\">taro</a>");
+			assert_tr(h, langs[i], "admin.scope.admin");
+			assert_tr(h, langs[i], "admin.token.revoked");
+			assert_tr(h, langs[i], "admin.token.expired");
+			assert_has(h, "<form method=\"get\" action=\"/admin/tokens\"");
+			assert_has(h, "id=\"token-filter\" name=\"owner\"");
+			assert_has(h, "id=\"clear-token-filter\"");
+			assert_hasnt(h, "id=\"new-token\"");
+			if (ro) {
+				assert_has(h, "id=\"read-only\"");
+				assert_hasnt(h, "id=\"create-token\"");
+				assert_hasnt(h, "revoke-token-");
+				assert_hasnt(h, "/admin/tokens/new");
+				free(h);
+				continue;
+			}
+			assert_has(h, "<form method=\"post\" action=\"/admin/tokens/7/revoke\"");
+			assert_has(h, "<button id=\"revoke-token-7\"");
+			assert_hasnt(h, "revoke-token-6");
+			assert_hasnt(h, "revoke-token-5");
+			assert_has(h, "<form method=\"post\" action=\"/admin/tokens/new\"");
+			assert_has(h, "id=\"token-owner\" name=\"owner\"");
+			assert_has(h, "id=\"token-name\" name=\"name\"");
+			assert_has(h, "<select id=\"token-scope\" name=\"scope\"");
+			assert_has(h, "<option value=\"admin\" selected>");
+			assert_has(h, "id=\"token-expires\" name=\"expires\" type=\"date\"");
+			assert_has(h, "value=\"2024-02-12\" min=\"2023-11-16\" max=\"2024-11-12\">");
+			assert_has(h, "<button id=\"create-token\"");
+			free(h);
+		}
+	}
+	/* Just created: the token once, with the warning; nothing listed. */
+	{
+		page_base pb = base("ja", "/admin/tokens");
+		admin_tokens_view v = {NULL, NULL, 0, "", NULL, NULL, NULL, NULL, NULL, NULL,
+				       "skt_" EVIL, 9, 1700000000, 0};
+		sk_buf b;
+		char *h;
+
+		buf_init(&b);
+		admin_page_tokens(&b, &pb, &v);
+		h = take(&b);
+		check_common(h, "ja", 1);
+		assert_has(h, "<code id=\"new-token\" class=\"setup-key\">skt_" EVIL_ESC "</code>");
+		assert_has(h, "id=\"new-token-warning\"");
+		assert_tr(h, "ja", "admin.tokens.created_once");
+		assert_has(h, "#9");
+		assert_tr(h, "ja", "admin.tokens.none");
+		assert_hasnt(h, "id=\"clear-token-filter\"");
+		assert_has(h, "<option value=\"read\" selected>");
+		free(h);
+	}
+}
+
+static void
 test_audit(void **state)
 {
 	sk_audit_event ev[2];
@@ -693,7 +788,8 @@ test_catalog(void **state)
 		"role.change", "role.grant", "role.lapse", "role.revoke", "session.revoke",
 		"signin.locked", "signin.ok", "signin.password", "signin.mfa", "signin.recovery",
 		"signout", "user.create", "user.delete", "user.disable", "user.enable",
-		"user.expiry", "user.unlock", "user.update",
+		"user.expiry", "user.unlock", "user.update", "token.create", "token.revoke",
+		"mfa.assign",
 	};
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		char key[64];
@@ -1257,6 +1353,146 @@ test_console_mfa_reset_and_approvals(void **state)
 	console_free(c);
 }
 
+/* The token text shown on the page (Base64url: nothing to unescape). */
+static void
+shown_token(const char *html, char out[SK_APITOKEN_LEN + 1])
+{
+	static const char open[] = "<code id=\"new-token\" class=\"setup-key\">";
+	const char *p = strstr(html, open);
+
+	assert_non_null(p);
+	p += strlen(open);
+	assert_int_equal(strncmp(p, "skt_", 4), 0);
+	memcpy(out, p, SK_APITOKEN_LEN);
+	out[SK_APITOKEN_LEN] = '\0';
+	assert_int_equal(p[SK_APITOKEN_LEN], '<');
+}
+
+/* C6 in the console: create (shown once), list, revoke; auditors only look. */
+static void
+test_console_tokens(void **state)
+{
+	struct console *c = console_new();
+	char body[512], token[SK_APITOKEN_LEN + 1], want[64];
+	sk_apitoken tk;
+
+	(void)state;
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", NULL, NULL), 200);
+	check_common(c->html, "en", 1);
+	assert_tr(c->html, "en", "admin.tokens.none");
+	/* min/max of the expiry: tomorrow to a year less a day (t->now is 2023-11-14). */
+	assert_has(c->html, "value=\"2024-02-12\" min=\"2023-11-15\" max=\"2024-11-12\"");
+
+	/* Created for taro, scope read: shown once, and it works. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=backup&scope=read&expires=2024-01-31")), 200);
+	check_common(c->html, "en", 2);
+	assert_has(c->html, "Token #1 created.");
+	shown_token(c->html, token);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, &tk, NULL), SK_OK);
+	assert_int_equal(tk.scope, SK_SCOPE_READ);
+	assert_int_equal(tk.expires_at, 1706745599); /* 2024-01-31 23:59:59 UTC */
+	assert_string_equal(tk.created_by, "boss");
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"active\">");
+	assert_has(c->html, "href=\"/admin/users/taro\">taro</a>");
+	/* Listed later without the token: only its hash is kept. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=TARO", NULL), 200);
+	assert_has(c->html, "<tr data-token=\"1\"");
+	assert_hasnt(c->html, token);
+	assert_hasnt(c->html, "id=\"new-token\"");
+	assert_has(c->html, "value=\"taro\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=boss", NULL), 200);
+	assert_hasnt(c->html, "<tr data-token=\"1\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=nobody", NULL), 404);
+	assert_tr(c->html, "en", "admin.error.not_found");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=%3Cx%3E", NULL), 404);
+	assert_has(c->html, "value=\"&lt;x&gt;\"");
+	/* The account's page links to its tokens. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/users/taro", NULL, NULL), 200);
+	assert_has(c->html, "id=\"user-tokens\" href=\"/admin/tokens?owner=taro\"");
+
+	/* What the library refuses, said on the page; the form keeps its values. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=ops&scope=admin&expires=2024-01-31")), 403);
+	assert_tr(c->html, "en", "admin.error.token_admin_scope");
+	assert_has(c->html, "<option value=\"admin\" selected>");
+	assert_has(c->html, "value=\"ops\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=backup&scope=read&expires=2024-01-31")), 409);
+	assert_tr(c->html, "en", "admin.error.token_exists");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=read&expires=2025-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_expiry");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=read&expires=")), 400);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=bad%20name&scope=read&expires=2024-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_name");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=nobody&name=x&scope=read&expires=2024-01-31")), 404);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=root&expires=2024-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_scope");
+	/* An administrator's token may have scope admin. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=boss&name=ops&scope=admin&expires=2024-01-31")), 200);
+	assert_has(c->html, "Token #2 created.");
+	assert_hasnt(c->html, token); /* the first one is not shown again */
+
+	/* The auditor sees the list, with no form, and cannot revoke or create. */
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens", NULL, NULL), 200);
+	check_common(c->html, "en", 0);
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"active\">");
+	assert_hasnt(c->html, "revoke-token-");
+	assert_hasnt(c->html, "id=\"create-token\"");
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->auditor_csrf, "")), 403);
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->auditor_csrf,
+				      "owner=eve&name=mine&scope=read&expires=2024-01-31")), 403);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_OK);
+	/* A plain user gets nothing. */
+	assert_int_equal(request(c, c->user_tok, "/admin/tokens", NULL, NULL), 403);
+
+	/* Revoke: CSRF needed; then the token is refused; twice is an error. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL, "csrf=x"), 403);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_OK);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL, NULL), 303);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 200);
+	assert_tr(c->html, "en", "admin.notice.token_revoked");
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"revoked\">");
+	assert_hasnt(c->html, "revoke-token-1\"");
+	assert_has(c->html, "revoke-token-2\"");
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_ERR_AUTH);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 409);
+	assert_tr(c->html, "en", "admin.error.token_revoked");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/99/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 404);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/delete", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 404);
+
+	/* Audited, never with the token text. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/audit", "action=token.", NULL), 200);
+	assert_has(c->html, "data-action=\"token.create\"");
+	assert_has(c->html, "data-action=\"token.revoke\"");
+	assert_tr(c->html, "en", "action.token.create");
+	snprintf(want, sizeof(want), "%.20s", token + 4);
+	assert_hasnt(c->html, want);
+	sodium_memzero(token, sizeof(token));
+	console_free(c);
+}
+
 /* Many events: 50 a page, newest first, the pages counted from the newest. */
 static void
 test_console_audit_pages(void **state)
@@ -1303,6 +1539,7 @@ main(void)
 		cmocka_unit_test(test_new_user),
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_approvals),
+		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_catalog),
@@ -1310,6 +1547,7 @@ main(void)
 		cmocka_unit_test(test_console_accounts),
 		cmocka_unit_test(test_console_mfa_reset_and_approvals),
 		cmocka_unit_test(test_console_audit_pages),
+		cmocka_unit_test(test_console_tokens),
 	};
 
 	if (sodium_init() < 0)
