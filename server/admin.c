@@ -20,8 +20,10 @@
  * only what to show: role admin gets the forms, role auditor the same pages
  * read-only (its POSTs are refused), anyone else 403.  A GET asks for no
  * change (listing requests lets the library mark expired ones as such).
- * Re-entering one's own password (reset-mfa, B8; deciding a request) is
- * checked with sk_account_verify_password, which the lockout counts.
+ * Re-entering one's own password (reset-mfa, B8) is checked with
+ * sk_account_verify_password; deciding a request takes the password and,
+ * with a device, a fresh one-time code, checked by sk_signin_step_up as
+ * the CLI's approvals do.  The lockout counts both.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -121,7 +123,7 @@ say(struct admin *a, const char *key, int status)
 	a->q->out->status = status;
 }
 
-/* B8 and approvals: the signed-in administrator's own password, again. */
+/* B8: the signed-in administrator's own password, again. */
 static int
 recheck_admin(struct admin *a)
 {
@@ -668,6 +670,7 @@ render_approvals(struct admin *a, const char *initial, const char *initial_for)
 	v.initial_for = initial_for;
 	v.now = sk_ctx_now(q->ctx);
 	v.read_only = a->read_only;
+	v.need_code = sk_signin_step_up_needs_code(q->ctx, q->sess.signin.name);
 	rq_base(q, &pb);
 	admin_page_approvals(&q->out->body, &pb, &v);
 out:
@@ -698,7 +701,8 @@ decide(struct admin *a, const char *rest)
 	struct rq *q = a->q;
 	char initial[SK_INITIAL_PASSWORD_MAX] = "";
 	struct find_approval f;
-	const char *verb;
+	const char *verb, *pw;
+	int64_t retry_at = 0;
 	char *end;
 	long long id;
 	int approve, r;
@@ -718,8 +722,32 @@ decide(struct admin *a, const char *rest)
 		return;
 	}
 	approve = verb[0] == 'a';
-	if ((r = recheck_admin(a)) == SK_OK)
+	/*
+	 * The approver proves it is them, now: the library's step-up, the
+	 * same check as `sekisho approvals approve` (password and, with a
+	 * device, a fresh one-time code; a used code is refused).
+	 */
+	pw = rq_field(q, "admin_password");
+	/* Who may decide first: a refusal costs no password and spends no code. */
+	if ((r = sk_approval_may_decide(q->ctx, &a->actor, id)) == SK_OK) {
+		r = sk_signin_step_up(q->ctx, q->sess.signin.name, q->in->addr, pw, strlen(pw),
+				      form_get(&q->form, "code"), &retry_at);
+		if (r != SK_OK) {
+			if (r == SK_ERR_AUTH)
+				say(a, "admin.error.approver_auth", 401);
+			else if (r == SK_ERR_REPLAY)
+				say(a, "admin.error.approver_replay", 401);
+			else if (r == SK_ERR_LOCKED)
+				say(a, "admin.error.approver_locked", 429);
+			else if (r == SK_ERR_STATE)
+				say(a, "admin.error.approver_setup", 409);
+			else
+				say_error(a, r);
+			render_approvals(a, NULL, NULL);
+			return;
+		}
 		r = sk_approval_decide(q->ctx, &a->actor, id, approve, initial, sizeof(initial));
+	}
 	memset(&f, 0, sizeof(f));
 	if (r == SK_OK) {
 		notice(a, approve ? "admin.notice.approved" : "admin.notice.rejected");

@@ -751,7 +751,8 @@ admin_page_user(sk_buf *b, const page_base *pb, const admin_user_view *v)
 /* ---- GET /admin/approvals ------------------------------------------------- */
 
 static void
-approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only)
+approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only,
+	     int need_code)
 {
 	const char *state = sk_approval_state_name(a->state);
 	int pending = a->state == SK_APPROVAL_PENDING;
@@ -811,7 +812,19 @@ approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only
 			buf_printf(b, "</label>\n<input id=\"%s\" name=\"admin_password\" "
 				   "type=\"password\" autocomplete=\"current-password\" required", id);
 			layout_attr(b, "placeholder", t(pb, "admin.your_password"));
-			buf_printf(b, ">\n<button id=\"approve-%" PRId64 "\" type=\"submit\" "
+			buf_add(b, ">\n");
+			if (need_code) {
+				/* The approver's fresh one-time code (C4, as the CLI asks). */
+				snprintf(id, sizeof(id), "approve-code-%" PRId64, a->id);
+				buf_printf(b, "<label class=\"vh\" for=\"%s\">", id);
+				layout_t(b, pb, "admin.your_code");
+				buf_printf(b, "</label>\n<input id=\"%s\" name=\"code\" type=\"text\" "
+					   "class=\"code\" inputmode=\"numeric\" pattern=\"[0-9]*\" "
+					   "maxlength=\"8\" autocomplete=\"one-time-code\" required", id);
+				layout_attr(b, "placeholder", t(pb, "admin.code_placeholder"));
+				buf_add(b, ">\n");
+			}
+			buf_printf(b, "<button id=\"approve-%" PRId64 "\" type=\"submit\" "
 				   "class=\"secondary\">", a->id);
 			layout_t(b, pb, "admin.approvals.approve");
 			buf_printf(b, "</button>\n<button id=\"reject-%" PRId64 "\" type=\"submit\" "
@@ -856,7 +869,7 @@ admin_page_approvals(sk_buf *b, const page_base *pb, const admin_approvals_view 
 		layout_th(b, pb, "admin.col.decision");
 	buf_add(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < v->napprovals; i++)
-		approval_row(b, pb, &v->approvals[i], v->read_only);
+		approval_row(b, pb, &v->approvals[i], v->read_only, v->need_code);
 	buf_add(b, "</tbody>\n</table>\n</div>\n</section>\n");
 
 	layout_section_open(b, pb, "grants", "admin.user.grants");

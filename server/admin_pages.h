@@ -98,15 +98,17 @@ typedef struct admin_approvals_view {
 	const char *initial_for;       /* whose it is */
 	int64_t now;
 	int read_only;
+	int need_code;                 /* the approver has a device: ask for a code too */
 } admin_approvals_view;
 
 /*
  * GET /admin/approvals: table#approvals (<tr data-approval="ID"
  * data-state="pending">), pending rows (unless read_only) with one form
  * POST /admin/approvals/ID/approve: input#approve-password-ID
- * name="admin_password", button#approve-ID, and button#reject-ID whose
- * formaction is /admin/approvals/ID/reject; table#grants with the lapse time
- * of each grant.
+ * name="admin_password", with need_code input#approve-code-ID name="code"
+ * (autocomplete="one-time-code"), button#approve-ID, and button#reject-ID
+ * whose formaction is /admin/approvals/ID/reject; table#grants with the
+ * lapse time of each grant.
  */
 void admin_page_approvals(sk_buf *b, const page_base *pb, const admin_approvals_view *v);
 

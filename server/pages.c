@@ -1062,8 +1062,9 @@ const char page_css[] =
 	"form.compact button{margin-top:.75rem}\n"
 	"form.compact input{max-width:22rem}\n"
 	"form.inline{display:flex;flex-wrap:wrap;gap:.4rem;margin:0}\n"
-	"form.inline input[type=password]{flex:1 1 auto;width:7rem;min-width:0;"
-	"padding:.4rem .6rem;font-size:.9rem}\n"
+	"form.inline input[type=password],form.inline input.code{flex:1 1 auto;width:7rem;"
+	"min-width:0;padding:.4rem .6rem;font-size:.9rem}\n"
+	"form.inline input.code{letter-spacing:.08em}\n"
 	/* password rules */
 	"h2.rules-title{font-size:1rem;margin:1.5rem 0 .25rem}\n"
 	"ul.rules{list-style:none;margin:0;padding:0;font-size:.9rem}\n"

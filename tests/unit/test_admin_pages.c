@@ -498,7 +498,7 @@ test_approvals(void **state)
 		for (int ro = 0; ro < 2; ro++) {
 			page_base pb = base(langs[i], "/admin/approvals");
 			admin_approvals_view v = {ap, 3, g, users, 1, ro ? NULL : EVIL, EVIL,
-						  1700000000, ro};
+						  1700000000, ro, !ro && i == 1};
 			sk_buf b;
 			char *h;
 
@@ -524,6 +524,18 @@ test_approvals(void **state)
 			} else {
 				assert_has(h, "<form method=\"post\" action=\"/admin/approvals/3/approve\"");
 				assert_has(h, "id=\"approve-password-3\" name=\"admin_password\"");
+				/* With a device, the approver's code too (as the CLI asks). */
+				if (v.need_code) {
+					assert_has(h, "<label class=\"vh\" for=\"approve-code-3\">");
+					assert_has(h, "<input id=\"approve-code-3\" name=\"code\" "
+						   "type=\"text\" class=\"code\" inputmode=\"numeric\" "
+						   "pattern=\"[0-9]*\" maxlength=\"8\" "
+						   "autocomplete=\"one-time-code\" required");
+					assert_has(h, "id=\"approve-code-1\"");
+				} else {
+					assert_hasnt(h, "approve-code-");
+					assert_hasnt(h, "name=\"code\"");
+				}
 				assert_has(h, "<button id=\"approve-3\"");
 				assert_has(h, "<button id=\"reject-3\" type=\"submit\" class=\"danger\" "
 					   "formaction=\"/admin/approvals/3/reject\">");
@@ -789,7 +801,7 @@ test_catalog(void **state)
 		"signin.locked", "signin.ok", "signin.password", "signin.mfa", "signin.recovery",
 		"signout", "user.create", "user.delete", "user.disable", "user.enable",
 		"user.expiry", "user.unlock", "user.update", "token.create", "token.revoke",
-		"mfa.assign",
+		"mfa.assign", "signin.stepup",
 	};
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		char key[64];
@@ -1210,6 +1222,23 @@ add_device(struct console *c, const char *name)
 	(void)enroll_app(c->t, user(c, name).id, "phone", secret, sizeof(secret));
 }
 
+/*
+ * An approver's decision form: password (urlencoded) and the code of secret
+ * one step later (the clock moves on, so each code is fresh, as a person
+ * waits for the next one).
+ */
+static const char *
+decision(struct console *c, char *buf, size_t size, const char *csrf, const char *pw,
+	 const char *secret)
+{
+	char code[SK_OTP_CODE_MAX + 1], rest[256];
+
+	c->t->now += c->t->cfg.otp.period;
+	totp_at(c->t, secret, c->t->now, code);
+	snprintf(rest, sizeof(rest), "admin_password=%s&code=%s", pw, code);
+	return form(buf, size, csrf, rest);
+}
+
 static void
 test_console_mfa_reset_and_approvals(void **state)
 {
@@ -1253,7 +1282,8 @@ test_console_mfa_reset_and_approvals(void **state)
 							    strlen("Sakura-zaka-9-3!"), &pr),
 				 SK_OK);
 	}
-	add_device(c, "hanako");
+	char boss_key[128], hanako_key[128], kenji_key[128], used[256];
+	(void)enroll_app(c->t, user(c, "hanako").id, "phone", hanako_key, sizeof(hanako_key));
 	/* Now resetting an administrator's MFA needs a second administrator. */
 	assert_int_equal(request(c, c->admin_tok, "/admin/users/hanako/reset-mfa", NULL,
 				 form(body, sizeof(body), c->admin_csrf,
@@ -1263,49 +1293,73 @@ test_console_mfa_reset_and_approvals(void **state)
 	assert_int_equal(request(c, c->admin_tok, "/admin/approvals", NULL, NULL), 200);
 	check_common(c->html, "en", 1);
 	assert_has(c->html, "<tr data-approval=\"1\" data-state=\"pending\">");
-	/* The requester cannot approve it; nor can the account concerned. */
+	/* boss has no device yet: no code field; with one, the code field. */
+	assert_hasnt(c->html, "approve-code-1");
+	(void)enroll_app(c->t, user(c, "boss").id, "phone", boss_key, sizeof(boss_key));
+	assert_int_equal(request(c, c->admin_tok, "/admin/approvals", NULL, NULL), 200);
+	assert_has(c->html, "id=\"approve-code-1\" name=\"code\"");
+	/*
+	 * The requester cannot approve it; nor can the account concerned.  Told
+	 * before the password and code count: a refusal spends no code.
+	 */
 	assert_int_equal(request(c, c->admin_tok, "/admin/approvals/1/approve", NULL,
-				 form(body, sizeof(body), c->admin_csrf,
-				      "admin_password=Kasumi-ga-seki-42%21")), 403);
+				 form(body, sizeof(body), c->admin_csrf, "")), 403);
+	assert_tr(c->html, "en", "admin.error.same_person");
+	assert_int_equal(request(c, c->admin_tok, "/admin/approvals/1/approve", NULL,
+				 decision(c, body, sizeof(body), c->admin_csrf,
+					  "Kasumi-ga-seki-42%21", boss_key)), 403);
 	assert_tr(c->html, "en", "admin.error.same_person");
 	char tok[SK_TOKEN_LEN + 1], csrf[SK_TOKEN_LEN + 1];
 	session_for(c, "hanako", tok, csrf);
 	assert_int_equal(request(c, tok, "/admin/approvals/1/approve", NULL,
-				 form(body, sizeof(body), csrf,
-				      "admin_password=Sakura-zaka-9-3%21")), 403);
+				 decision(c, body, sizeof(body), csrf, "Sakura-zaka-9-3%21",
+					  hanako_key)), 403);
 	assert_tr(c->html, "en", "admin.error.same_person");
-	/* A wrong password decides nothing. */
-	assert_int_equal(request(c, tok, "/admin/approvals/1/reject", NULL,
-				 form(body, sizeof(body), csrf, "admin_password=x")), 401);
-	assert_int_equal(mfa_devices(c, "hanako"), 1);
-	/* A third administrator approves; the request runs. */
+	/* A third administrator: kenji, whose promotion (request #2) hanako may decide. */
 	(void)test_add_user(c->t, "kenji", SK_ROLE_USER, "Toranomon-2-2-1$");
 	{
 		sk_actor boss = {"boss", ADDR, 0};
 		assert_int_equal(sk_account_set_role(c->t->ctx, &boss, "kenji", SK_ROLE_ADMIN),
 				 SK_ERR_APPROVAL);
 	}
-	/* hanako approves kenji's promotion (request #2), then kenji decides #1. */
+	/* A wrong password decides nothing; nor does the password alone, or a wrong code. */
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 form(body, sizeof(body), csrf, "admin_password=x&code=123456")), 401);
+	assert_tr(c->html, "en", "admin.error.approver_auth");
 	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
 				 form(body, sizeof(body), csrf,
-				      "admin_password=Sakura-zaka-9-3%21")), 200);
+				      "admin_password=Sakura-zaka-9-3%21")), 401);
+	assert_tr(c->html, "en", "admin.error.approver_auth");
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 form(body, sizeof(body), csrf,
+				      "admin_password=Sakura-zaka-9-3%21&code=12345x")), 401);
+	assert_int_equal(user(c, "kenji").role, SK_ROLE_USER);
+	/* Password and a fresh code: approved, and kenji is an administrator. */
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 decision(c, body, sizeof(body), csrf, "Sakura-zaka-9-3%21",
+					  hanako_key)), 200);
 	assert_tr(c->html, "en", "admin.notice.approved");
 	assert_int_equal(user(c, "kenji").role, SK_ROLE_ADMIN);
+	/* kenji, without a device while MFA is required, is told to finish his sign-in. */
 	char ktok[SK_TOKEN_LEN + 1], kcsrf[SK_TOKEN_LEN + 1];
 	session_for(c, "kenji", ktok, kcsrf);
 	assert_int_equal(request(c, ktok, "/admin/approvals/1/approve", NULL,
 				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				      "admin_password=Toranomon-2-2-1%24")), 409);
+	assert_tr(c->html, "en", "admin.error.approver_setup");
+	assert_int_equal(mfa_devices(c, "hanako"), 1);
+	/* kenji decides #1 with his password and code; the request runs. */
+	(void)enroll_app(c->t, user(c, "kenji").id, "phone", kenji_key, sizeof(kenji_key));
+	decision(c, used, sizeof(used), kcsrf, "Toranomon-2-2-1%24", kenji_key);
+	assert_int_equal(request(c, ktok, "/admin/approvals/1/approve", NULL, used), 200);
 	assert_int_equal(mfa_devices(c, "hanako"), 0);
 	assert_has(c->html, "<tr data-approval=\"1\" data-state=\"approved\">");
 	/* Decided once only. */
 	assert_int_equal(request(c, ktok, "/admin/approvals/1/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 409);
+				 form(body, sizeof(body), kcsrf, "")), 409);
 	assert_tr(c->html, "en", "admin.error.approval_state");
 	assert_int_equal(request(c, ktok, "/admin/approvals/99/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 404);
+				 form(body, sizeof(body), kcsrf, "")), 404);
 
 	/* With several administrators, creating one: a user now, the role on approval. */
 	assert_int_equal(request(c, c->admin_tok, "/admin/users/new", NULL,
@@ -1319,16 +1373,20 @@ test_console_mfa_reset_and_approvals(void **state)
 				 form(body, sizeof(body), c->admin_csrf, "")), 202);
 	assert_has(c->html, "Request #4 waits");
 	assert_hasnt(c->html, "id=\"initial-password\"");
+	/* The code that decided #1 is spent (the clock has not moved): a replay. */
+	assert_int_equal(request(c, ktok, "/admin/approvals/4/approve", NULL, used), 401);
+	assert_tr(c->html, "en", "admin.error.approver_replay");
+	assert_int_equal(user(c, "hanako").must_change, 0);
 	assert_int_equal(request(c, ktok, "/admin/approvals/4/approve", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				 decision(c, body, sizeof(body), kcsrf, "Toranomon-2-2-1%24",
+					  kenji_key)), 200);
 	assert_has(c->html, "<code id=\"initial-password\"");
 	assert_has(c->html, "id=\"initial-password-user\" href=\"/admin/users/hanako\"");
 	assert_int_equal(user(c, "hanako").must_change, 1);
 	/* Rejected: nothing happens. */
 	assert_int_equal(request(c, ktok, "/admin/approvals/3/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				 decision(c, body, sizeof(body), kcsrf, "Toranomon-2-2-1%24",
+					  kenji_key)), 200);
 	assert_tr(c->html, "en", "admin.notice.rejected");
 	assert_has(c->html, "<tr data-approval=\"3\" data-state=\"rejected\">");
 	assert_int_equal(user(c, "saburo").role, SK_ROLE_USER);
