@@ -101,6 +101,32 @@ mfa_add(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "sekisho: no token secret given\n");
 		return EXIT_USAGE;
 	}
+	if (type != SK_DEVICE_TOTP_APP) {
+		const char *why = NULL;
+
+		switch (sk_mfa_token_secret_check(secret)) {
+		case SK_SECRET_OK:
+			break;
+		case SK_SECRET_EMPTY:
+			why = "no token secret given";
+			break;
+		case SK_SECRET_NOT_BASE32:
+			why = "the token secret is not Base32 (letters A-Z and digits 2-7 only; "
+			      "check for a missing or extra character)";
+			break;
+		case SK_SECRET_TOO_SHORT:
+			why = "the token secret is too short: at least 80 bits (16 Base32 characters)";
+			break;
+		case SK_SECRET_TOO_LONG:
+			why = "the token secret is too long (at most 64 bytes)";
+			break;
+		}
+		if (why != NULL) {
+			sodium_memzero(secret, sizeof(secret));
+			fprintf(stderr, "sekisho: %s\n", why);
+			return EXIT_REFUSED;
+		}
+	}
 	r = sk_mfa_enroll_begin(env->ctx, u.id, device, type,
 				type == SK_DEVICE_TOTP_APP ? NULL : secret, &e);
 	sodium_memzero(secret, sizeof(secret));
@@ -472,6 +498,58 @@ approval_row(void *arg, const sk_approval *a)
 	return 0;
 }
 
+/*
+ * The approver's password and, when they have a device, a one-time code
+ * from it; the library decides (sk_signin_step_up) and says what failed.
+ */
+static int
+approver_step_up(struct cli_env *env, const char *name)
+{
+	char pw[SK_PASSWORD_MAX + 2], code[32] = "", t[32];
+	int64_t retry_at = 0;
+	int n, r;
+
+	n = prompt_line("Password / パスワード: ", 1, pw, sizeof(pw));
+	if (n < 0)
+		return SK_ERR_AUTH;
+	if (sk_signin_step_up_needs_code(env->ctx, name) &&
+	    prompt_line("One-time code / ワンタイムパスワード: ", 1, code, sizeof(code)) < 0) {
+		sodium_memzero(pw, sizeof(pw));
+		return SK_ERR_AUTH;
+	}
+	r = sk_signin_step_up(env->ctx, name, env->actor.addr ? env->actor.addr : "local", pw,
+			      (size_t)n, code, &retry_at);
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(code, sizeof(code));
+	switch (r) {
+	case SK_OK:
+		break;
+	case SK_ERR_AUTH:
+		fprintf(stderr, "The password or the one-time code is incorrect.\n"
+				"パスワードまたはワンタイムパスワードが正しくありません。\n");
+		break;
+	case SK_ERR_REPLAY:
+		fprintf(stderr, "That code was already used; wait for the next one.\n"
+				"このコードは使用済みです。次のコードを待ってください。\n");
+		break;
+	case SK_ERR_LOCKED:
+		if (retry_at == INT64_MAX)
+			fprintf(stderr, "Locked after too many failures: ask another administrator "
+					"to unlock %s.\n", name);
+		else
+			fprintf(stderr, "Too many failures: try again after %s.\n",
+				fmt_time(retry_at, t, sizeof(t)));
+		break;
+	case SK_ERR_STATE:
+		fprintf(stderr, "%s must first finish their own first sign-in (sekisho login %s).\n",
+			name, name);
+		break;
+	default:
+		report("approver", r);
+	}
+	return r;
+}
+
 int
 cmd_approvals(struct cli_env *env, int argc, char **argv)
 {
@@ -501,15 +579,22 @@ cmd_approvals(struct cli_env *env, int argc, char **argv)
 		if (env_open(env, 0) != 0)
 			return EXIT_REFUSED;
 		sk_actor *actor = env_actor(env);
-		/* The approver proves who they are: a full sign-in, second factor included. */
-		sk_signin s;
-		fprintf(stderr, "Approver %s: sign in to confirm. / 承認者の認証\n", env->as);
-		if (cli_signin(env, env->as, 0, &s) != SK_OK) {
+		/*
+		 * Who may decide, first: nobody types a password for nothing.
+		 * Then the approver proves who they are, now: password and a
+		 * fresh one-time code, checked by the library
+		 * (sk_signin_step_up), the same check as the console's.
+		 */
+		if ((r = sk_approval_may_decide(env->ctx, actor, id)) != SK_OK)
+			goto refused;
+		fprintf(stderr, "Approver %s: confirm it is you. / 承認者の本人確認\n", env->as);
+		if (approver_step_up(env, env->as) != SK_OK) {
 			fprintf(stderr, "sekisho: approver authentication failed; nothing was "
 					"decided\n");
 			return EXIT_REFUSED;
 		}
 		r = sk_approval_decide(env->ctx, actor, id, approve, initial, sizeof(initial));
+refused:
 		if (r == SK_OK) {
 			printf("Request #%lld %s.\n", id, approve ? "approved and carried out" : "rejected");
 			if (initial[0] != '\0')

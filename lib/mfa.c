@@ -70,6 +70,40 @@ sk_device_type_parse(const char *name, sk_device_type *out)
 	return SK_ERR_INVALID;
 }
 
+sk_secret_problem
+sk_mfa_token_secret_check(const char *secret)
+{
+	uint8_t key[SK_OTP_SECRET_MAX];
+	size_t key_len = 0, len, data = 0, other = 0;
+	sk_secret_problem p;
+	int r;
+
+	if (secret == NULL || (len = strlen(secret)) == strspn(secret, " \t-"))
+		return SK_SECRET_EMPTY;
+	/* Base32 characters only, but too few of them: say short, not malformed. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)secret[i] | 0x20;
+
+		if ((c >= 'a' && c <= 'z') || (secret[i] >= '2' && secret[i] <= '7'))
+			data++;
+		else if (strchr(" \t-=", secret[i]) == NULL)
+			other++;
+	}
+	if (other == 0 && data < (TOKEN_SECRET_MIN * 8 + 4) / 5)
+		return SK_SECRET_TOO_SHORT;
+	r = sk_base32_decode(secret, len, key, sizeof(key), &key_len);
+	if (r == SK_ERR_TOOLONG)
+		p = SK_SECRET_TOO_LONG;
+	else if (r != SK_OK)
+		p = SK_SECRET_NOT_BASE32;
+	else if (key_len < TOKEN_SECRET_MIN)
+		p = SK_SECRET_TOO_SHORT;
+	else
+		p = SK_SECRET_OK;
+	sodium_memzero(key, sizeof(key));
+	return p;
+}
+
 /* Associated data binding a sealed secret to its account. */
 static void
 seal_ad(char *buf, size_t size, int64_t user_id)
@@ -162,7 +196,7 @@ sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 		key_len = SK_OTP_SECRET_DEFAULT;
 		randombytes_buf(key, key_len);
 	} else {
-		if (token_secret == NULL)
+		if (sk_mfa_token_secret_check(token_secret) != SK_SECRET_OK)
 			return SK_ERR_INVALID;
 		r = sk_base32_decode(token_secret, strlen(token_secret), key, sizeof(key),
 				     &key_len);
@@ -241,7 +275,8 @@ sk_mfa_enroll_show(sk_ctx *ctx, int64_t user_id, int64_t device_id, sk_enrollmen
 	memset(out, 0, sizeof(*out));
 	if ((r = ST(ctx)->device_get(ctx->store, device_id, &d)) != SK_OK)
 		return r;
-	if (d.user_id != user_id || d.confirmed) {
+	/* A token's secret was typed in from its sheet: never shown back. */
+	if (d.user_id != user_id || d.confirmed || d.type != SK_DEVICE_TOTP_APP) {
 		r = SK_ERR_NOTFOUND;
 		goto out;
 	}

@@ -264,36 +264,58 @@ execute(sk_ctx *ctx, const sk_actor *approver, const sk_approval *a, char *initi
 	return r;
 }
 
-int
-sk_approval_decide(sk_ctx *ctx, sk_actor *approver, int64_t id, int approve,
-		   char *initial, size_t initial_size)
+/* Whether approver may decide request id now; loads it into *a. */
+static int
+may_decide(sk_ctx *ctx, const sk_actor *approver, int64_t id, sk_approval *a,
+	   char me[SK_NAME_MAX + 1])
 {
-	sk_approval a;
-	char detail[SK_DETAIL_MAX], me_buf[SK_NAME_MAX + 1], req_buf[SK_NAME_MAX + 1];
-	const char *me;
+	char req_buf[SK_NAME_MAX + 1];
 	int r;
 
-	if (initial != NULL && initial_size > 0)
-		initial[0] = '\0';
 	/* The host actor is "whoever owns the files", not a second person. */
 	if (approver == NULL || approver->name == NULL ||
 	    strncmp(approver->name, "local:", 6) == 0)
 		return SK_ERR_PERM;
 	if ((r = sk_account_authorize(ctx, approver, 0)) != SK_OK)
 		return r;
-	if ((r = ST(ctx)->approval_get(ctx->store, id, &a)) != SK_OK)
+	if ((r = ST(ctx)->approval_get(ctx->store, id, a)) != SK_OK)
 		return r;
-	if ((r = expire_if_due(ctx, &a)) != SK_OK)
+	if ((r = expire_if_due(ctx, a)) != SK_OK)
 		return r;
-	if (a.state == SK_APPROVAL_EXPIRED)
+	if (a->state == SK_APPROVAL_EXPIRED)
 		return SK_ERR_EXPIRED;
-	if (a.state != SK_APPROVAL_PENDING)
+	if (a->state != SK_APPROVAL_PENDING)
 		return SK_ERR_STATE;
 	/* Compared as accounts: "A" approving a request of "a" is the same person. */
-	me = actor_account(approver->name, me_buf);
-	if (strcmp(actor_account(a.requested_by, req_buf), me) == 0 ||
-	    strcmp(actor_account(a.target, req_buf), me) == 0)
+	if (actor_account(approver->name, me) != me)
+		return SK_ERR_PERM; /* not an account's name: no second person */
+	if (strcmp(actor_account(a->requested_by, req_buf), me) == 0 ||
+	    strcmp(actor_account(a->target, req_buf), me) == 0)
 		return SK_ERR_SAME_PERSON;
+	return SK_OK;
+}
+
+int
+sk_approval_may_decide(sk_ctx *ctx, const sk_actor *approver, int64_t id)
+{
+	char me[SK_NAME_MAX + 1];
+	sk_approval a;
+
+	return may_decide(ctx, approver, id, &a, me);
+}
+
+int
+sk_approval_decide(sk_ctx *ctx, sk_actor *approver, int64_t id, int approve,
+		   char *initial, size_t initial_size)
+{
+	sk_approval a;
+	char detail[SK_DETAIL_MAX], me[SK_NAME_MAX + 1];
+	int r;
+
+	if (initial != NULL && initial_size > 0)
+		initial[0] = '\0';
+	if ((r = may_decide(ctx, approver, id, &a, me)) != SK_OK)
+		return r;
 	a.state = approve ? SK_APPROVAL_APPROVED : SK_APPROVAL_REJECTED;
 	a.decided_at = sk_ctx_now(ctx);
 	if (sk__strlcpy(a.decided_by, me, sizeof(a.decided_by)) != SK_OK)

@@ -450,3 +450,112 @@ sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
 	return r;
 }
+
+int
+sk_signin_step_up_needs_code(sk_ctx *ctx, const char *name)
+{
+	unsigned devices = 0;
+	sk_user u;
+	int r;
+
+	if (sk__user_by_name(ctx, name, &u) != SK_OK)
+		return 0;
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	r = sk_mfa_count(ctx, u.id, &devices);
+	return r == SK_OK && devices > 0;
+}
+
+int
+sk_signin_step_up(sk_ctx *ctx, const char *name, const char *addr, const char *password,
+		  size_t len, const char *code, int64_t *retry_at)
+{
+	char norm[SK_NAME_MAX + 1];
+	int64_t dummy, now = sk_ctx_now(ctx);
+	unsigned devices = 0;
+	sk_user u;
+	int r, v, found;
+
+	if (retry_at == NULL)
+		retry_at = &dummy;
+	*retry_at = 0;
+	memset(&u, 0, sizeof(u));
+	if (password == NULL)
+		return SK_ERR_INVALID;
+	if (addr == NULL)
+		addr = "";
+	if (sk_account_name_normalize(name, norm) != SK_OK)
+		memcpy(norm, "(invalid)", sizeof("(invalid)"));
+
+	/* The password, exactly as the sign-in's first step checks it. */
+	if ((r = sk_lockout_charge(ctx, SK_FACTOR_PASSWORD, norm, addr, retry_at)) != SK_OK) {
+		if (r == SK_ERR_LOCKED)
+			(void)sk_audit(ctx, norm, "signin.stepup", norm, addr, "locked",
+				       "password step");
+		return r;
+	}
+	r = ST(ctx)->user_get_by_name(ctx->store, norm, &u);
+	if (r != SK_OK && r != SK_ERR_NOTFOUND)
+		return r;
+	found = r == SK_OK;
+	r = found ? sk_password_verify(ctx, u.pwhash, password, len)
+		  : sk_password_verify_decoy(ctx, password, len);
+	if (r != SK_OK) {
+		(void)sk_audit(ctx, norm, "signin.stepup", norm, addr, "fail",
+			       found ? "wrong password" : "unknown user");
+		r = sk_lockout_locked(ctx, SK_FACTOR_PASSWORD, norm, addr, retry_at) ==
+			    SK_ERR_LOCKED
+			? SK_ERR_LOCKED
+			: SK_ERR_AUTH;
+		goto out;
+	}
+	if ((r = sk_lockout_success(ctx, SK_FACTOR_PASSWORD, norm, addr)) != SK_OK)
+		goto out;
+	if (u.disabled || (u.expires_at != 0 && u.expires_at <= now)) {
+		r = u.disabled ? SK_ERR_DISABLED : SK_ERR_EXPIRED;
+		(void)sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "denied",
+			       u.disabled ? "account disabled" : "account expired");
+		goto out;
+	}
+	if ((r = sk_mfa_count(ctx, u.id, &devices)) != SK_OK)
+		goto out;
+	/* An account still in its first sign-in finishes that first. */
+	if (u.must_change || (devices == 0 && mfa_required(ctx, &u))) {
+		(void)sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "denied",
+			       u.must_change ? "must change password" : "must enroll a device");
+		r = SK_ERR_STATE;
+		goto out;
+	}
+	if (devices == 0) {
+		r = sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "ok", "password only");
+		goto out;
+	}
+
+	/* The second factor, exactly as the sign-in's MFA step checks it. */
+	if ((r = sk_lockout_charge(ctx, SK_FACTOR_SECOND, u.name, addr, retry_at)) != SK_OK) {
+		if (r == SK_ERR_LOCKED)
+			(void)sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "locked",
+				       "second-factor step");
+		goto out;
+	}
+	v = code == NULL || code[0] == '\0' ? SK_ERR_AUTH : sk_mfa_verify(ctx, u.id, code);
+	if (v != SK_OK && v != SK_ERR_AUTH && v != SK_ERR_REPLAY) {
+		r = v; /* the store failed: no verdict, nothing to audit */
+		goto out;
+	}
+	if (v != SK_OK) {
+		(void)sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "fail",
+			       v == SK_ERR_REPLAY ? "code already used"
+			       : code == NULL || code[0] == '\0' ? "no code" : "wrong code");
+		r = sk_lockout_locked(ctx, SK_FACTOR_SECOND, u.name, addr, retry_at) ==
+			    SK_ERR_LOCKED
+			? SK_ERR_LOCKED
+			: v;
+		goto out;
+	}
+	if ((r = sk_lockout_success(ctx, SK_FACTOR_SECOND, u.name, addr)) == SK_OK)
+		r = sk_audit(ctx, u.name, "signin.stepup", u.name, addr, "ok",
+			     "password and second factor");
+out:
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	return r;
+}

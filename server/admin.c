@@ -10,7 +10,9 @@
  *   GET  /admin/approvals             requests of the two-person rule, grants
  *   POST /admin/approvals/ID/approve|reject
  *   GET  /admin/audit                 the audit log with the chain's status
- *   GET  /admin/console.css           the console's stylesheet (no session needed)
+ *   GET  /admin/tokens[?owner=NAME]   API tokens (C6)
+ *   POST /admin/tokens/new            create one (shown once)
+ *   POST /admin/tokens/ID/revoke
  *
  * Every rule is in libsekisho: each change is one library call with the
  * signed-in administrator as the actor, and the library authorizes, audits
@@ -18,8 +20,10 @@
  * only what to show: role admin gets the forms, role auditor the same pages
  * read-only (its POSTs are refused), anyone else 403.  A GET asks for no
  * change (listing requests lets the library mark expired ones as such).
- * Re-entering one's own password (reset-mfa, B8; deciding a request) is
- * checked with sk_account_verify_password, which the lockout counts.
+ * Re-entering one's own password (reset-mfa, B8) is checked with
+ * sk_account_verify_password; deciding a request takes the password and,
+ * with a device, a fresh one-time code, checked by sk_signin_step_up as
+ * the CLI's approvals do.  The lockout counts both.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,6 +43,7 @@
 #define MAX_GRANTS 100
 #define MAX_APPROVALS 100  /* the newest requests */
 #define FILTER_MAX 81
+#define MAX_TOKENS 500     /* the newest tokens on the page */
 
 /* One request to the console. */
 struct admin {
@@ -118,7 +123,7 @@ say(struct admin *a, const char *key, int status)
 	a->q->out->status = status;
 }
 
-/* B8 and approvals: the signed-in administrator's own password, again. */
+/* B8: the signed-in administrator's own password, again. */
 static int
 recheck_admin(struct admin *a)
 {
@@ -665,6 +670,7 @@ render_approvals(struct admin *a, const char *initial, const char *initial_for)
 	v.initial_for = initial_for;
 	v.now = sk_ctx_now(q->ctx);
 	v.read_only = a->read_only;
+	v.need_code = sk_signin_step_up_needs_code(q->ctx, q->sess.signin.name);
 	rq_base(q, &pb);
 	admin_page_approvals(&q->out->body, &pb, &v);
 out:
@@ -695,7 +701,8 @@ decide(struct admin *a, const char *rest)
 	struct rq *q = a->q;
 	char initial[SK_INITIAL_PASSWORD_MAX] = "";
 	struct find_approval f;
-	const char *verb;
+	const char *verb, *pw;
+	int64_t retry_at = 0;
 	char *end;
 	long long id;
 	int approve, r;
@@ -715,8 +722,32 @@ decide(struct admin *a, const char *rest)
 		return;
 	}
 	approve = verb[0] == 'a';
-	if ((r = recheck_admin(a)) == SK_OK)
+	/*
+	 * The approver proves it is them, now: the library's step-up, the
+	 * same check as `sekisho approvals approve` (password and, with a
+	 * device, a fresh one-time code; a used code is refused).
+	 */
+	pw = rq_field(q, "admin_password");
+	/* Who may decide first: a refusal costs no password and spends no code. */
+	if ((r = sk_approval_may_decide(q->ctx, &a->actor, id)) == SK_OK) {
+		r = sk_signin_step_up(q->ctx, q->sess.signin.name, q->in->addr, pw, strlen(pw),
+				      form_get(&q->form, "code"), &retry_at);
+		if (r != SK_OK) {
+			if (r == SK_ERR_AUTH)
+				say(a, "admin.error.approver_auth", 401);
+			else if (r == SK_ERR_REPLAY)
+				say(a, "admin.error.approver_replay", 401);
+			else if (r == SK_ERR_LOCKED)
+				say(a, "admin.error.approver_locked", 429);
+			else if (r == SK_ERR_STATE)
+				say(a, "admin.error.approver_setup", 409);
+			else
+				say_error(a, r);
+			render_approvals(a, NULL, NULL);
+			return;
+		}
 		r = sk_approval_decide(q->ctx, &a->actor, id, approve, initial, sizeof(initial));
+	}
 	memset(&f, 0, sizeof(f));
 	if (r == SK_OK) {
 		notice(a, approve ? "admin.notice.approved" : "admin.notice.rejected");
@@ -730,6 +761,238 @@ decide(struct admin *a, const char *rest)
 	}
 	render_approvals(a, initial[0] != '\0' ? initial : NULL, f.target);
 	sodium_memzero(initial, sizeof(initial));
+}
+
+/* ---- /admin/tokens -------------------------------------------------------- */
+
+struct tokens {
+	sk_apitoken ring[MAX_TOKENS];
+	size_t next, n;
+	sk_apitoken newest[MAX_TOKENS];
+	char owners[MAX_TOKENS][SK_NAME_MAX + 1];
+	const char *owner_ptr[MAX_TOKENS];
+};
+
+static int
+token_one(void *arg, const sk_apitoken *tk)
+{
+	struct tokens *c = arg;
+
+	c->ring[c->next++ % MAX_TOKENS] = *tk;
+	if (c->n < MAX_TOKENS)
+		c->n++;
+	return 0;
+}
+
+static int
+token_owner(void *arg, const sk_user *u)
+{
+	struct tokens *c = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->newest[i].user_id == u->id)
+			memcpy(c->owners[i], u->name, sizeof(c->owners[i]));
+	return 0;
+}
+
+/* "YYYY-MM-DD" of now + days, UTC. */
+static void
+day_after(char out[16], int64_t now, int days)
+{
+	time_t tt = (time_t)(now + (int64_t)days * 86400);
+	struct tm tm;
+
+	out[0] = '\0';
+	if (gmtime_r(&tt, &tm) != NULL)
+		snprintf(out, 16, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1,
+			 tm.tm_mday);
+}
+
+/*
+ * The tokens page.  v carries the form's values and a created token (or
+ * is zero); the list is of owner's tokens ("" every account's), newest
+ * first.  The library decides who may: the page shows the forms to an
+ * administrator only, and sk_apitoken_create / _revoke check the actor again.
+ */
+static void
+render_tokens(struct admin *a, const char *owner, admin_tokens_view *v)
+{
+	struct rq *q = a->q;
+	struct tokens *c = calloc(1, sizeof(*c));
+	char def[16], min[16], max[16];
+	page_base pb;
+	int r;
+
+	if (c == NULL) {
+		rq_message(q, 503, "title.error", "error.internal", "/admin");
+		return;
+	}
+	r = sk_apitoken_list(q->ctx, owner[0] != '\0' ? owner : NULL, token_one, c);
+	if (r == SK_ERR_NOTFOUND || r == SK_ERR_NAME) {
+		/* No such account: its (no) tokens, said so; the status stays an error's. */
+		if (q->error[0] == '\0')
+			say(a, "admin.error.not_found", 404);
+		c->n = 0;
+	} else if (r < 0) {
+		rq_message(q, 503, "title.error", "error.internal", "/admin");
+		goto out;
+	}
+	/* token_owner reads newest[]: fill it before listing the accounts. */
+	for (size_t i = 0; i < c->n; i++)
+		c->newest[i] = c->ring[(c->next - 1 - i) % MAX_TOKENS];
+	if (c->n > 0 && sk_account_list(q->ctx, token_owner, c) < 0) {
+		rq_message(q, 503, "title.error", "error.internal", "/admin");
+		goto out;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		c->owner_ptr[i] = c->owners[i];
+	v->now = sk_ctx_now(q->ctx);
+	day_after(def, v->now, 90);
+	day_after(min, v->now, 1);
+	/* The end of the day a year less a day from now is still within the year. */
+	day_after(max, v->now, 364);
+	v->tokens = c->newest;
+	v->owners = c->owner_ptr;
+	v->ntokens = c->n;
+	v->owner = owner;
+	if (v->new_owner == NULL)
+		v->new_owner = owner;
+	if (v->new_expires == NULL)
+		v->new_expires = def;
+	v->expires_min = min;
+	v->expires_max = max;
+	v->read_only = a->read_only;
+	rq_base(q, &pb);
+	admin_page_tokens(&q->out->body, &pb, v);
+out:
+	sodium_memzero(c, sizeof(*c)); /* token hashes */
+	free(c);
+}
+
+/* POST /admin/tokens/new: as `sekisho token create`; the token shown once. */
+static void
+create_token(struct admin *a)
+{
+	struct rq *q = a->q;
+	char token[SK_APITOKEN_LEN + 1] = "";
+	admin_tokens_view v;
+	int64_t expires_at = 0, id = 0;
+	sk_scope scope;
+	int r;
+
+	memset(&v, 0, sizeof(v));
+	v.new_owner = rq_field(q, "owner");
+	v.new_name = rq_field(q, "name");
+	v.new_scope = rq_field(q, "scope");
+	v.new_expires = rq_field(q, "expires");
+	if (sk_apitoken_scope_parse(v.new_scope, &scope) != SK_OK) {
+		say(a, "admin.error.token_scope", 400);
+	} else if (parse_date(v.new_expires, &expires_at) != 0) {
+		say(a, "admin.error.token_expiry", 400);
+	} else {
+		r = sk_apitoken_create(q->ctx, &a->actor, v.new_owner, v.new_name, scope, expires_at,
+				       token, &id);
+		switch (r) {
+		case SK_OK:
+			notice_n(a, "admin.notice.token_created", id);
+			v.created_token = token;
+			v.created_id = id;
+			/* The form is done with: an empty one for the next token. */
+			v.new_name = "";
+			v.new_scope = NULL;
+			v.new_expires = NULL;
+			break;
+		case SK_ERR_PERM:
+			/* The actor is an administrator (checked above): the owner is not. */
+			say(a, "admin.error.token_admin_scope", 403);
+			break;
+		case SK_ERR_DISABLED:
+		case SK_ERR_EXPIRED:
+			say(a, "admin.error.token_owner", 409);
+			break;
+		case SK_ERR_EXISTS:
+			say(a, "admin.error.token_exists", 409);
+			break;
+		case SK_ERR_NAME:
+			/* The owner's name breaks the rules (not found) or the token's does. */
+			if (sk_mfa_device_name_check(v.new_name) != SK_OK)
+				say(a, "admin.error.token_name", 400);
+			else
+				say(a, "admin.error.not_found", 404);
+			break;
+		case SK_ERR_INVALID:
+			say(a, "admin.error.token_expiry", 400);
+			break;
+		default:
+			say_error(a, r);
+		}
+	}
+	render_tokens(a, "", &v);
+	sodium_memzero(token, sizeof(token));
+}
+
+/* POST /admin/tokens/ID/revoke */
+static void
+revoke_token(struct admin *a, const char *rest)
+{
+	struct rq *q = a->q;
+	admin_tokens_view v;
+	char *end;
+	long long id = strtoll(rest, &end, 10);
+	int r;
+
+	if (rest[0] < '1' || rest[0] > '9' || strcmp(end, "/revoke") != 0 || id <= 0) {
+		rq_message(q, 404, "title.error", "error.not_found", "/admin/tokens");
+		return;
+	}
+	if (!rq_is_post(q)) {
+		rq_redirect(q, "/admin/tokens");
+		return;
+	}
+	r = sk_apitoken_revoke(q->ctx, &a->actor, (int64_t)id);
+	if (r == SK_OK)
+		notice(a, "admin.notice.token_revoked");
+	else if (r == SK_ERR_NOTFOUND)
+		say(a, "admin.error.token_not_found", 404);
+	else if (r == SK_ERR_STATE)
+		say(a, "admin.error.token_revoked", 409);
+	else
+		say_error(a, r);
+	memset(&v, 0, sizeof(v));
+	render_tokens(a, "", &v);
+}
+
+static void
+tokens(struct admin *a, const char *rest)
+{
+	struct rq *q = a->q;
+	char owner[SK_NAME_MAX + 1], raw[SK_NAME_MAX * 3 + 1];
+	admin_tokens_view v;
+
+	if (rest[0] == '\0') {
+		if (rq_is_post(q)) {
+			rq_message(q, 405, "title.error", "error.not_found", "/admin/tokens");
+			return;
+		}
+		/* The filter: an account name (normalized), or every account. */
+		owner[0] = '\0';
+		if (query(q, "owner", raw, sizeof(raw))[0] != '\0' &&
+		    sk_account_name_normalize(raw, owner) != SK_OK) {
+			/* Not a name at all: no account has it; shown as typed, escaped. */
+			snprintf(owner, sizeof(owner), "%.*s", (int)(sizeof(owner) - 1), raw);
+		}
+		memset(&v, 0, sizeof(v));
+		render_tokens(a, owner, &v);
+	} else if (strcmp(rest, "/new") == 0) {
+		if (!rq_is_post(q))
+			rq_redirect(q, "/admin/tokens");
+		else
+			create_token(a);
+	} else if (rest[0] == '/') {
+		revoke_token(a, rest + 1);
+	} else {
+		rq_message(q, 404, "title.error", "error.not_found", "/admin");
+	}
 }
 
 /* ---- GET /admin/audit ----------------------------------------------------- */
@@ -872,12 +1135,6 @@ admin_handle(struct rq *q)
 	struct admin a;
 	const char *p = q->in->path + 6; /* after "/admin" */
 
-	/* The stylesheet holds nothing private: served like /static/sekisho.css. */
-	if (strcmp(p, "/console.css") == 0 && !rq_is_post(q)) {
-		q->out->content_type = "text/css; charset=utf-8";
-		buf_add(&q->out->body, admin_css);
-		return;
-	}
 	if (!rq_active(q)) {
 		to_login(q);
 		return;
@@ -916,6 +1173,8 @@ admin_handle(struct rq *q)
 		render_approvals(&a, NULL, NULL);
 	} else if (strncmp(p, "/approvals/", 11) == 0) {
 		decide(&a, p + 11);
+	} else if (strncmp(p, "/tokens", 7) == 0) {
+		tokens(&a, p + 7);
 	} else if (strcmp(p, "/audit") == 0 && !rq_is_post(q)) {
 		render_audit(&a);
 	} else {

@@ -171,27 +171,29 @@ state_key(const sk_user *u)
 
 /*
  * The document's start for a console page: the portal's layout with <main
- * class="wide admin"> (a single form: "wide admin narrow"), and the
- * console's own stylesheet (a <link> in the body is allowed for
- * stylesheets; CSP style-src 'self' admits it).
+ * class="wide admin"> (a single form: "wide admin narrow").  The console's
+ * rules are in the portal's one stylesheet (pages.c page_css), under
+ * main.admin, so a console page loads no second file.
  */
 static void
 admin_begin(sk_buf *b, const page_base *pb, const char *title, int narrow)
 {
 	layout_begin(b, pb, title, narrow ? "wide admin narrow" : "wide admin");
-	buf_add(b, "<link rel=\"stylesheet\" href=\"/admin/console.css\">\n");
 }
 
 /* The section links; ids "approvals" and "audit" on the accounts page. */
 static void
 admin_nav(sk_buf *b, const page_base *pb, const char *current)
 {
+	/* bare: the older ids the accounts page gives its links (a#approvals). */
 	static const struct {
 		const char *which, *href, *key;
+		int bare;
 	} items[] = {
-		{"accounts", "/admin", "admin.nav.accounts"},
-		{"approvals", "/admin/approvals", "admin.nav.approvals"},
-		{"audit", "/admin/audit", "admin.nav.audit"},
+		{"accounts", "/admin", "admin.nav.accounts", 0},
+		{"tokens", "/admin/tokens", "admin.nav.tokens", 0},
+		{"approvals", "/admin/approvals", "admin.nav.approvals", 1},
+		{"audit", "/admin/audit", "admin.nav.audit", 1},
 	};
 	int on_accounts = strcmp(current, "accounts") == 0;
 
@@ -199,7 +201,7 @@ admin_nav(sk_buf *b, const page_base *pb, const char *current)
 	layout_attr(b, "aria-label", t(pb, "admin.nav_label"));
 	buf_add(b, ">\n");
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		if (on_accounts && i > 0)
+		if (on_accounts && items[i].bare)
 			buf_printf(b, "<a id=\"%s\"", items[i].which);
 		else
 			buf_printf(b, "<a id=\"nav-%s\"", items[i].which);
@@ -528,10 +530,14 @@ user_facts(sk_buf *b, const page_base *pb, const sk_inventory_row *r)
 	buf_printf(b, "%u</dd>\n", r->mfa_devices);
 	fact(b, pb, "admin.col.recovery", "user-recovery");
 	buf_printf(b, "%u</dd>\n</dl>\n", r->recovery_left);
-	buf_add(b, "<p><a id=\"user-audit\" href=\"/admin/audit?target=");
+	buf_add(b, "<p class=\"actions\"><a id=\"user-audit\" href=\"/admin/audit?target=");
 	buf_url(b, u->name);
 	buf_add(b, "\">");
 	layout_t(b, pb, "admin.user.audit");
+	buf_add(b, "</a> <a id=\"user-tokens\" href=\"/admin/tokens?owner=");
+	buf_url(b, u->name);
+	buf_add(b, "\">");
+	layout_t(b, pb, "admin.user.tokens");
 	buf_add(b, "</a></p>\n</section>\n");
 }
 
@@ -745,7 +751,8 @@ admin_page_user(sk_buf *b, const page_base *pb, const admin_user_view *v)
 /* ---- GET /admin/approvals ------------------------------------------------- */
 
 static void
-approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only)
+approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only,
+	     int need_code)
 {
 	const char *state = sk_approval_state_name(a->state);
 	int pending = a->state == SK_APPROVAL_PENDING;
@@ -805,7 +812,19 @@ approval_row(sk_buf *b, const page_base *pb, const sk_approval *a, int read_only
 			buf_printf(b, "</label>\n<input id=\"%s\" name=\"admin_password\" "
 				   "type=\"password\" autocomplete=\"current-password\" required", id);
 			layout_attr(b, "placeholder", t(pb, "admin.your_password"));
-			buf_printf(b, ">\n<button id=\"approve-%" PRId64 "\" type=\"submit\" "
+			buf_add(b, ">\n");
+			if (need_code) {
+				/* The approver's fresh one-time code (C4, as the CLI asks). */
+				snprintf(id, sizeof(id), "approve-code-%" PRId64, a->id);
+				buf_printf(b, "<label class=\"vh\" for=\"%s\">", id);
+				layout_t(b, pb, "admin.your_code");
+				buf_printf(b, "</label>\n<input id=\"%s\" name=\"code\" type=\"text\" "
+					   "class=\"code\" inputmode=\"numeric\" pattern=\"[0-9]*\" "
+					   "maxlength=\"8\" autocomplete=\"one-time-code\" required", id);
+				layout_attr(b, "placeholder", t(pb, "admin.code_placeholder"));
+				buf_add(b, ">\n");
+			}
+			buf_printf(b, "<button id=\"approve-%" PRId64 "\" type=\"submit\" "
 				   "class=\"secondary\">", a->id);
 			layout_t(b, pb, "admin.approvals.approve");
 			buf_printf(b, "</button>\n<button id=\"reject-%" PRId64 "\" type=\"submit\" "
@@ -850,13 +869,201 @@ admin_page_approvals(sk_buf *b, const page_base *pb, const admin_approvals_view 
 		layout_th(b, pb, "admin.col.decision");
 	buf_add(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < v->napprovals; i++)
-		approval_row(b, pb, &v->approvals[i], v->read_only);
+		approval_row(b, pb, &v->approvals[i], v->read_only, v->need_code);
 	buf_add(b, "</tbody>\n</table>\n</div>\n</section>\n");
 
 	layout_section_open(b, pb, "grants", "admin.user.grants");
 	layout_para(b, pb, "help", "admin.grants.intro");
 	grants_table(b, pb, "grants", v->grants, v->grant_users, v->ngrants, v->now);
 	buf_add(b, "</section>\n");
+	layout_end(b, pb);
+}
+
+/* ---- GET /admin/tokens ----------------------------------------------------- */
+
+static const char *
+token_state(const sk_apitoken *tk, int64_t now)
+{
+	if (tk->revoked_at != 0)
+		return "revoked";
+	return tk->expires_at <= now ? "expired" : "active";
+}
+
+/* The token just created: shown this once, with what to do with it. */
+static void
+created_token(sk_buf *b, const page_base *pb, const admin_tokens_view *v)
+{
+	char num[32];
+
+	buf_add(b, "<section class=\"warning\" aria-labelledby=\"new-token-title\">\n"
+		"<h2 id=\"new-token-title\">");
+	snprintf(num, sizeof(num), "#%" PRId64, v->created_id);
+	layout_tn(b, pb, "admin.tokens.created_title", num);
+	buf_add(b, "</h2>\n<p><code id=\"new-token\" class=\"setup-key\">");
+	buf_html(b, v->created_token);
+	buf_add(b, "</code></p>\n<p id=\"new-token-warning\"><strong>");
+	layout_t(b, pb, "admin.tokens.created_once");
+	buf_add(b, "</strong> ");
+	layout_t(b, pb, "admin.tokens.created_help");
+	buf_add(b, "</p>\n</section>\n");
+}
+
+static void
+token_row(sk_buf *b, const page_base *pb, const sk_apitoken *tk, const char *owner,
+	  const admin_tokens_view *v)
+{
+	const char *state = token_state(tk, v->now);
+	char key[48];
+
+	buf_printf(b, "<tr data-token=\"%" PRId64 "\"", tk->id);
+	layout_attr(b, "data-state", state);
+	buf_add(b, ">");
+	layout_td(b, pb, "admin.col.id", NULL);
+	buf_printf(b, "#%" PRId64 "</td>", tk->id);
+	layout_td(b, pb, "admin.col.owner", "name");
+	if (owner != NULL && owner[0] != '\0')
+		user_link(b, owner, NULL);
+	buf_add(b, "</td>");
+	layout_td(b, pb, "admin.col.token_name", "name");
+	buf_html(b, tk->name);
+	buf_add(b, "</td>");
+	layout_td(b, pb, "admin.col.scope", "nowrap");
+	layout_named(b, pb, "admin.scope.", sk_apitoken_scope_name(tk->scope));
+	buf_add(b, "</td>");
+	snprintf(key, sizeof(key), "admin.token.%s", state);
+	layout_td(b, pb, "admin.col.state", strcmp(state, "active") == 0 ? "nowrap" :
+		  "nowrap result-other");
+	layout_t(b, pb, key);
+	buf_add(b, "</td>");
+	layout_td(b, pb, "admin.col.created", NULL);
+	buf_add(b, "<span>");
+	layout_time(b, pb, tk->created_at, "common.never");
+	if (tk->created_by[0] != '\0') {
+		buf_add(b, " (");
+		buf_html(b, tk->created_by);
+		buf_add(b, ")");
+	}
+	buf_add(b, "</span></td>");
+	layout_td(b, pb, "admin.col.expires", NULL);
+	layout_time(b, pb, tk->revoked_at != 0 ? tk->revoked_at : tk->expires_at,
+		    "common.never");
+	buf_add(b, "</td>");
+	layout_td(b, pb, "admin.col.last_used", NULL);
+	layout_time(b, pb, tk->last_used_at, "account.device_never_used");
+	buf_add(b, "</td>");
+	if (!v->read_only) {
+		buf_add(b, "<td class=\"form-cell\">");
+		if (strcmp(state, "active") == 0) {
+			char action[64];
+
+			snprintf(action, sizeof(action), "/admin/tokens/%" PRId64 "/revoke", tk->id);
+			layout_form_open(b, pb, action, "inline");
+			buf_printf(b, "<button id=\"revoke-token-%" PRId64 "\" type=\"submit\" "
+				   "class=\"danger\">", tk->id);
+			layout_t(b, pb, "admin.tokens.revoke");
+			buf_add(b, "<span class=\"vh\"> ");
+			buf_html(b, tk->name);
+			buf_add(b, "</span></button>\n</form>");
+		}
+		buf_add(b, "</td>");
+	}
+	buf_add(b, "</tr>\n");
+}
+
+static void
+token_form(sk_buf *b, const page_base *pb, const admin_tokens_view *v)
+{
+	const char *scope = v->new_scope != NULL && v->new_scope[0] != '\0' ? v->new_scope : "read";
+
+	layout_section_open(b, pb, "create", "admin.tokens.create_title");
+	layout_para(b, pb, "help", "admin.tokens.create_help");
+	layout_form_open(b, pb, "/admin/tokens/new", "stack compact");
+	layout_label(b, pb, "token-owner", "admin.tokens.owner");
+	buf_add(b, "<input id=\"token-owner\" name=\"owner\" type=\"text\" maxlength=\"64\" "
+		"autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" required");
+	layout_attr(b, "value", v->new_owner);
+	buf_add(b, ">\n");
+	layout_label(b, pb, "token-name", "admin.tokens.name");
+	buf_add(b, "<input id=\"token-name\" name=\"name\" type=\"text\" maxlength=\"64\" "
+		"autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" "
+		"aria-describedby=\"token-name-help\" required");
+	layout_attr(b, "value", v->new_name);
+	buf_add(b, ">\n<p id=\"token-name-help\" class=\"help\">");
+	layout_t(b, pb, "admin.tokens.name_help");
+	buf_add(b, "</p>\n");
+	layout_label(b, pb, "token-scope", "admin.tokens.scope");
+	buf_add(b, "<select id=\"token-scope\" name=\"scope\" aria-describedby=\"token-scope-help\" "
+		"required>\n");
+	option(b, pb, "read", "admin.tokens.scope_read", scope);
+	option(b, pb, "admin", "admin.tokens.scope_admin", scope);
+	buf_add(b, "</select>\n<p id=\"token-scope-help\" class=\"help\">");
+	layout_t(b, pb, "admin.tokens.scope_help");
+	buf_add(b, "</p>\n");
+	layout_label(b, pb, "token-expires", "admin.tokens.expires");
+	buf_add(b, "<input id=\"token-expires\" name=\"expires\" type=\"date\" "
+		"aria-describedby=\"token-expires-help\" required");
+	layout_attr(b, "value", v->new_expires);
+	layout_attr(b, "min", v->expires_min);
+	layout_attr(b, "max", v->expires_max);
+	buf_add(b, ">\n<p id=\"token-expires-help\" class=\"help\">");
+	layout_t(b, pb, "admin.tokens.expires_help");
+	buf_add(b, "</p>\n");
+	button(b, pb, "create-token", "secondary", "admin.tokens.submit");
+	buf_add(b, "</form>\n</section>\n");
+}
+
+void
+admin_page_tokens(sk_buf *b, const page_base *pb, const admin_tokens_view *v)
+{
+	const char *owner = v->owner != NULL ? v->owner : "";
+
+	admin_begin(b, pb, t(pb, "admin.tokens.title"), 0);
+	admin_nav(b, pb, "tokens");
+	read_only_note(b, pb, v->read_only);
+	if (v->created_token != NULL && v->created_token[0] != '\0')
+		created_token(b, pb, v);
+	layout_para(b, pb, "lead", "admin.tokens.intro");
+
+	buf_add(b, "<form method=\"get\" action=\"/admin/tokens\" class=\"search\" "
+		"role=\"search\">\n<div class=\"field\">\n");
+	layout_label(b, pb, "token-filter", "admin.tokens.filter_label");
+	buf_add(b, "<input id=\"token-filter\" name=\"owner\" type=\"text\" maxlength=\"64\" "
+		"autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\"");
+	layout_attr(b, "value", owner);
+	buf_add(b, ">\n</div>\n<p class=\"actions\"><button id=\"filter-tokens\" type=\"submit\" "
+		"class=\"secondary\">");
+	layout_t(b, pb, "admin.tokens.filter");
+	buf_add(b, "</button>");
+	if (owner[0] != '\0') {
+		buf_add(b, " <a id=\"clear-token-filter\" href=\"/admin/tokens\">");
+		layout_t(b, pb, "admin.tokens.clear");
+		buf_add(b, "</a>");
+	}
+	buf_add(b, "</p>\n</form>\n");
+
+	if (v->ntokens == 0)
+		layout_para(b, pb, "empty", "admin.tokens.none");
+	buf_add(b, "<div class=\"table-wrap\">\n<table id=\"tokens\" class=\"responsive\">\n"
+		"<thead><tr>");
+	layout_th(b, pb, "admin.col.id");
+	layout_th(b, pb, "admin.col.owner");
+	layout_th(b, pb, "admin.col.token_name");
+	layout_th(b, pb, "admin.col.scope");
+	layout_th(b, pb, "admin.col.state");
+	layout_th(b, pb, "admin.col.created");
+	layout_th(b, pb, "admin.col.token_expires");
+	layout_th(b, pb, "admin.col.last_used");
+	if (!v->read_only) {
+		buf_add(b, "<th scope=\"col\"><span class=\"vh\">");
+		layout_t(b, pb, "admin.tokens.revoke");
+		buf_add(b, "</span></th>");
+	}
+	buf_add(b, "</tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < v->ntokens; i++)
+		token_row(b, pb, &v->tokens[i], v->owners != NULL ? v->owners[i] : NULL, v);
+	buf_add(b, "</tbody>\n</table>\n</div>\n");
+	if (!v->read_only)
+		token_form(b, pb, v);
 	layout_end(b, pb);
 }
 
@@ -1046,54 +1253,3 @@ admin_csv_row(sk_buf *b, const sk_inventory_row *row)
 	if (sk_inventory_csv_row(row, line, sizeof(line)) > 0)
 		buf_add(b, line);
 }
-
-/* ---- /admin/console.css ---------------------------------------------------- */
-
-/*
- * The console's additions to the portal's stylesheet (pages.c page_css):
- * wider pages for its tables, form controls the portal does not use
- * (select, date), flags coloured by severity, the action forms in a grid.
- */
-const char admin_css[] =
-	"main.admin{max-width:76rem}\n"
-	"main.admin.narrow{max-width:40rem}\n"
-	"body:has(main.admin) header.site .bar,body:has(main.admin) header.site .user-bar,"
-	"body:has(main.admin) footer.site{max-width:76rem}\n"
-	"nav.admin-nav{margin:0 0 1.25rem;padding-bottom:.6rem;border-bottom:1px solid var(--line);"
-	"gap:.25rem 1.5rem}\n"
-	"nav.admin-nav a[aria-current]{color:var(--text);font-weight:700;text-decoration:none}\n"
-	"main.admin select,main.admin input[type=date],main.admin input[type=datetime-local]{"
-	"display:block;max-width:100%;font:inherit;font-size:1rem;padding:.5rem .6rem;color:inherit;"
-	"background:#fff;border:1px solid #7d8697;border-radius:6px}\n"
-	"form.search{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.25rem 1rem;"
-	"margin:1rem 0;padding:.25rem 1rem 1rem;background:#f7f8fa;border-radius:8px}\n"
-	"form.search .field{flex:1 1 14rem;min-width:0}\n"
-	"form.search select,form.search input{width:100%}\n"
-	"form.search label{margin:.6rem 0 .3rem}\n"
-	"form.search p.actions{margin:0}\n"
-	"form.search button{padding:.55rem 1.25rem}\n"
-	"main.admin table{font-size:.875rem}\n"
-	"main.admin th,main.admin td{padding:.45rem .5rem}\n"
-	"main.admin td.email{word-break:break-all}\n"
-	"main.admin td code{font-size:.75rem;color:var(--muted)}\n"
-	"main.admin td.detail{max-width:22rem;word-break:break-word;color:var(--muted)}\n"
-	"main.admin td.mfa,main.admin td.recovery{text-align:right}\n"
-	"main.admin td.nowrap{white-space:nowrap}\n"
-	"main.admin td.result-other{color:var(--muted)}\n"
-	".badge.flag{margin:.1rem .25rem .1rem 0;background:var(--warn-bg);color:var(--warn);"
-	"white-space:nowrap}\n"
-	".badge.flag[data-flag=privileged-without-mfa],.badge.flag[data-flag=locked],"
-	".badge.flag[data-flag=expired]{background:var(--err-bg);color:var(--err)}\n"
-	".badge.flag[data-flag=disabled]{background:#eceef1;color:var(--muted)}\n"
-	".admin-actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));"
-	"gap:1rem}\n"
-	".admin-action{border:1px solid var(--line);border-radius:8px;padding:.85rem 1rem 1rem}\n"
-	".admin-action h3{margin:0 0 .25rem;font-size:1rem}\n"
-	".admin-action label{margin:.6rem 0 .3rem}\n"
-	".admin-action form.compact button{margin-top:.75rem}\n"
-	"label.check{display:flex;gap:.5rem;align-items:center}\n"
-	"label.check input{width:1.1rem;height:1.1rem}\n"
-	"section.warning h2{margin:0 0 .5rem;font-size:1rem;border:0;padding:0}\n"
-	"#chain-status{font-weight:600}\n"
-	"@media (max-width:36rem){.admin-actions{grid-template-columns:1fr}"
-	"form.search .field{flex-basis:100%}}\n";

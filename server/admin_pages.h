@@ -9,8 +9,9 @@
  *
  * Element ids below are a contract: tests/e2e/admin.mjs relies on them.
  * Every admin page has <nav class="admin-nav"> with a#nav-accounts,
- * a#nav-approvals and a#nav-audit (on the accounts page the last two are
- * a#approvals and a#audit), and, when read_only, <p id="read-only">.
+ * a#nav-tokens, a#nav-approvals and a#nav-audit (on the accounts page the
+ * last two are a#approvals and a#audit), and, when read_only,
+ * <p id="read-only">.
  */
 #ifndef SEKISHOD_ADMIN_PAGES_H
 #define SEKISHOD_ADMIN_PAGES_H
@@ -76,6 +77,7 @@ typedef struct admin_user_view {
 /*
  * GET /admin/users/NAME: facts (dd#user-name, #user-state, #user-flags ...),
  * table#user-devices (<tr data-device="ID">), table#user-grants, a#user-audit,
+ * a#user-tokens (the account's API tokens),
  * and unless read_only one form per action, each POST
  * /admin/users/NAME/ACTION: disable (button#disable) or enable (#enable),
  * unlock (#unlock), expiry (input#expires type=date, #set-expiry),
@@ -96,15 +98,17 @@ typedef struct admin_approvals_view {
 	const char *initial_for;       /* whose it is */
 	int64_t now;
 	int read_only;
+	int need_code;                 /* the approver has a device: ask for a code too */
 } admin_approvals_view;
 
 /*
  * GET /admin/approvals: table#approvals (<tr data-approval="ID"
  * data-state="pending">), pending rows (unless read_only) with one form
  * POST /admin/approvals/ID/approve: input#approve-password-ID
- * name="admin_password", button#approve-ID, and button#reject-ID whose
- * formaction is /admin/approvals/ID/reject; table#grants with the lapse time
- * of each grant.
+ * name="admin_password", with need_code input#approve-code-ID name="code"
+ * (autocomplete="one-time-code"), button#approve-ID, and button#reject-ID
+ * whose formaction is /admin/approvals/ID/reject; table#grants with the
+ * lapse time of each grant.
  */
 void admin_page_approvals(sk_buf *b, const page_base *pb, const admin_approvals_view *v);
 
@@ -128,11 +132,36 @@ typedef struct admin_audit_view {
  */
 void admin_page_audit(sk_buf *b, const page_base *pb, const admin_audit_view *v);
 
+typedef struct admin_tokens_view {
+	const sk_apitoken *tokens;     /* newest first; the hashes are not shown */
+	const char *const *owners;     /* the account name of each token ("" when gone) */
+	size_t ntokens;
+	const char *owner;             /* the list's filter, "" for every account */
+	/* The creation form's values (after an error, or the filter's owner). */
+	const char *new_owner, *new_name, *new_scope, *new_expires;
+	/* The date input's bounds and default ("YYYY-MM-DD", UTC). */
+	const char *expires_min, *expires_max;
+	/* After creation: the token text, shown this once, and its id. */
+	const char *created_token;
+	int64_t created_id;
+	int64_t now;                   /* to tell expired tokens */
+	int read_only;
+} admin_tokens_view;
+
 /*
- * GET /admin/console.css: the console's additions to the portal's
- * stylesheet, linked from every console page.
+ * GET /admin/tokens[?owner=NAME] (C6): a filter form (GET, input#token-filter
+ * name="owner", button#filter-tokens), table#tokens with one
+ * <tr data-token="ID" data-state="active|expired|revoked"> per token: id,
+ * owner (a link to the account), name, scope, state, created (and by whom),
+ * expiry, last use, and unless read_only a form POST /admin/tokens/ID/revoke
+ * with button#revoke-token-ID for each active token.  Unless read_only, the
+ * creation form POST /admin/tokens/new: input#token-owner (owner),
+ * input#token-name (name), select#token-scope (scope: read, admin),
+ * input#token-expires (expires, type=date, required, min and max),
+ * button#create-token.  After creation, the token once in
+ * <code id="new-token"> with p#new-token-warning (it is not shown again).
  */
-extern const char admin_css[];
+void admin_page_tokens(sk_buf *b, const page_base *pb, const admin_tokens_view *v);
 
 /*
  * GET /admin/inventory.csv: the columns of `sekisho inventory --format csv`.

@@ -393,31 +393,40 @@ page_change_password(sk_buf *b, const page_base *pb, const char *action,
 	page_end(b, pb);
 }
 
-void
-page_enroll(sk_buf *b, const page_base *pb, const page_enroll_data *d)
+/*
+ * The choice between the two kinds of device: links, so that it works
+ * without script; each page of the choice is its own GET.
+ */
+static void
+enroll_choice(sk_buf *b, const page_base *pb, const page_enroll_data *d)
 {
-	char num[16];
-	unsigned codes = d->codes == 1 ? 1 : 2;
-	unsigned period = d->period ? d->period : 30, digits = d->digits ? d->digits : 6;
-	int from_account = d->action != NULL && strncmp(d->action, "/account", 8) == 0;
+	static const struct {
+		const char *id, *query, *key;
+		int token;
+	} kinds[] = {
+		{"type-app", "", "enroll.type_app", 0},
+		{"type-token", "?type=token", "enroll.type_token", 1},
+	};
 
-	page_begin(b, pb, tr(pb_lang(pb), "enroll.title"), NULL);
-	para(b, pb, "lead", "enroll.text");
-	form_open(b, pb, d->action, "enroll");
-	buf_add(b, "<ol class=\"steps\">\n");
+	buf_add(b, "<nav class=\"choice\"");
+	add_attr(b, "aria-label", tr(pb_lang(pb), "enroll.type_label"));
+	buf_add(b, ">\n");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		buf_printf(b, "<a id=\"%s\" href=\"", kinds[i].id);
+		buf_html(b, d->action != NULL ? d->action : "");
+		buf_printf(b, "%s\"%s>", kinds[i].query,
+			   !d->token == !kinds[i].token ? " aria-current=\"page\"" : "");
+		add_t(b, pb, kinds[i].key);
+		buf_add(b, "</a>\n");
+	}
+	buf_add(b, "</nav>\n");
+}
 
-	/* 1. The device name (B1), chosen first as in the seed's console. */
-	buf_add(b, "<li>\n<h2><label for=\"device_name\">");
-	add_t(b, pb, "enroll.device_name");
-	buf_add(b, "</label></h2>\n");
-	buf_add(b, "<input id=\"device_name\" name=\"device_name\" type=\"text\" maxlength=\"64\" "
-		"autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" "
-		"aria-describedby=\"device_name-help\" required autofocus");
-	add_attr(b, "value", d->device_name != NULL ? d->device_name : "");
-	buf_add(b, ">\n<p id=\"device_name-help\" class=\"help\">");
-	add_t(b, pb, "enroll.device_name_help");
-	buf_add(b, "</p>\n</li>\n");
-
+/* Steps 2 and 3 of an app: install it, then scan the QR code or type the key. */
+static void
+enroll_app_steps(sk_buf *b, const page_base *pb, const page_enroll_data *d, unsigned digits,
+		 const char *period)
+{
 	/* 2. The app (B3). */
 	buf_add(b, "<li>\n<h2>");
 	add_t(b, pb, "enroll.step_install");
@@ -451,25 +460,82 @@ page_enroll(sk_buf *b, const page_base *pb, const page_enroll_data *d)
 	buf_printf(b, "</dt>\n<dd>%u</dd>\n<dt>", digits);
 	add_t(b, pb, "enroll.period");
 	buf_add(b, "</dt>\n<dd>");
-	(void)snprintf(num, sizeof(num), "%u", period);
-	add_tn(b, pb, "enroll.period_value", num);
+	add_tn(b, pb, "enroll.period_value", period);
 	buf_add(b, "</dd>\n</dl>\n");
 	/* B5, where the seed's manual puts it: right after the key. */
 	buf_add(b, "<p id=\"leave-warning\" class=\"warning\">");
 	add_t(b, pb, "enroll.leave_warning");
 	buf_add(b, "</p>\n</li>\n");
+}
 
-	/* 4. The codes (B4). */
+/*
+ * Step 2 of a hardware token: its secret, typed from the seed sheet.  The
+ * field is never filled in by the server (the secret is not sent back, not
+ * even after a mistake), and password managers are told to leave it alone.
+ */
+static void
+enroll_token_step(sk_buf *b, const page_base *pb)
+{
+	buf_add(b, "<li>\n<h2><label for=\"token_secret\">");
+	add_t(b, pb, "enroll.step_secret");
+	buf_add(b, "</label></h2>\n");
+	para(b, pb, NULL, "enroll.step_secret_text");
+	buf_add(b, "<input id=\"token_secret\" name=\"token_secret\" type=\"text\" maxlength=\"160\" "
+		"class=\"secret\" autocomplete=\"off\" autocapitalize=\"characters\" "
+		"spellcheck=\"false\" aria-describedby=\"token_secret-help\" required>\n"
+		"<p id=\"token_secret-help\" class=\"help\">");
+	add_t(b, pb, "enroll.secret_help");
+	buf_add(b, "</p>\n</li>\n");
+}
+
+void
+page_enroll(sk_buf *b, const page_base *pb, const page_enroll_data *d)
+{
+	char num[16];
+	unsigned codes = d->codes == 1 ? 1 : 2;
+	unsigned period = d->period ? d->period : 30, digits = d->digits ? d->digits : 6;
+	int from_account = d->action != NULL && strncmp(d->action, "/account", 8) == 0;
+
+	(void)snprintf(num, sizeof(num), "%u", period);
+	page_begin(b, pb, tr(pb_lang(pb), "enroll.title"), NULL);
+	para(b, pb, "lead", d->token ? "enroll.token_text" : "enroll.text");
+	enroll_choice(b, pb, d);
+	form_open(b, pb, d->action, "enroll");
+	if (d->token)
+		buf_add(b, "<input type=\"hidden\" name=\"type\" value=\"totp-token\">\n");
+	buf_add(b, "<ol class=\"steps\">\n");
+
+	/* 1. The device name (B1), chosen first as in the seed's console. */
+	buf_add(b, "<li>\n<h2><label for=\"device_name\">");
+	add_t(b, pb, "enroll.device_name");
+	buf_add(b, "</label></h2>\n");
+	buf_add(b, "<input id=\"device_name\" name=\"device_name\" type=\"text\" maxlength=\"64\" "
+		"autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" "
+		"aria-describedby=\"device_name-help\" required autofocus");
+	add_attr(b, "value", d->device_name != NULL ? d->device_name : "");
+	buf_add(b, ">\n<p id=\"device_name-help\" class=\"help\">");
+	add_t(b, pb, "enroll.device_name_help");
+	buf_add(b, "</p>\n</li>\n");
+
+	if (d->token)
+		enroll_token_step(b, pb);
+	else
+		enroll_app_steps(b, pb, d, digits, num);
+
+	/* Last, the codes (B4). */
 	buf_add(b, "<li>\n<h2>");
 	add_t(b, pb, codes == 2 ? "enroll.step_codes" : "enroll.step_code");
 	buf_add(b, "</h2>\n");
-	para(b, pb, NULL, codes == 2 ? "enroll.step_codes_text" : "enroll.step_code_text");
+	if (d->token)
+		para(b, pb, NULL, codes == 2 ? "enroll.token_codes_text" : "enroll.token_code_text");
+	else
+		para(b, pb, NULL, codes == 2 ? "enroll.step_codes_text" : "enroll.step_code_text");
 	if (codes == 2) {
 		label(b, pb, "code1", "enroll.code1");
 		otp_input(b, "code1", NULL, 0);
 		label(b, pb, "code2", "enroll.code2");
 		buf_add(b, "<p id=\"code2-help\" class=\"help\">");
-		add_tn(b, pb, "enroll.code2_help", num);
+		add_tn(b, pb, d->token ? "enroll.token_code2_help" : "enroll.code2_help", num);
 		buf_add(b, "</p>\n");
 		otp_input(b, "code2", "code2-help", 0);
 	} else {
@@ -490,7 +556,7 @@ page_enroll(sk_buf *b, const page_base *pb, const page_enroll_data *d)
 		"<h2 id=\"note-title\">");
 	add_t(b, pb, "common.note");
 	buf_add(b, "</h2>\n<p>");
-	add_t(b, pb, "enroll.lost_warning");
+	add_t(b, pb, d->token ? "enroll.token_lost_warning" : "enroll.lost_warning");
 	buf_add(b, "</p>\n</section>\n");
 	page_end(b, pb);
 }
@@ -1012,8 +1078,9 @@ const char page_css[] =
 	"form.compact button{margin-top:.75rem}\n"
 	"form.compact input{max-width:22rem}\n"
 	"form.inline{display:flex;flex-wrap:wrap;gap:.4rem;margin:0}\n"
-	"form.inline input[type=password]{flex:1 1 auto;width:7rem;min-width:0;"
-	"padding:.4rem .6rem;font-size:.9rem}\n"
+	"form.inline input[type=password],form.inline input.code{flex:1 1 auto;width:7rem;"
+	"min-width:0;padding:.4rem .6rem;font-size:.9rem}\n"
+	"form.inline input.code{letter-spacing:.08em}\n"
 	/* password rules */
 	"h2.rules-title{font-size:1rem;margin:1.5rem 0 .25rem}\n"
 	"ul.rules{list-style:none;margin:0;padding:0;font-size:.9rem}\n"
@@ -1030,6 +1097,12 @@ const char page_css[] =
 	"ol.steps h2{margin:0 0 .35rem;font-size:1.05rem}\n"
 	"ol.steps label:first-of-type{margin-top:.5rem}\n"
 	"ol.steps h2 label,ol.steps h2 label:first-of-type{display:inline;margin:0;font-weight:inherit}\n"
+	"nav.choice{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1.25rem}\n"
+	"nav.choice a{flex:1 1 10rem;padding:.55rem .9rem;border:1px solid var(--line);"
+	"border-radius:6px;text-align:center;text-decoration:none;font-weight:600}\n"
+	"nav.choice a[aria-current]{background:var(--primary);border-color:var(--primary);color:#fff}\n"
+	"input.secret{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,\"Liberation Mono\","
+	"monospace;letter-spacing:.08em}\n"
 	"#qr{display:inline-block;margin:.75rem 0;line-height:0}\n"
 	"#qr svg{display:block;width:200px;height:200px;max-width:100%;background:#fff;"
 	"border:1px solid var(--line);border-radius:4px}\n"
@@ -1079,6 +1152,53 @@ const char page_css[] =
 	/* footer */
 	"footer.site{max-width:52rem;margin:0 auto;padding:1.5rem 1rem 2.5rem;text-align:center;"
 	"color:var(--muted);font-size:.8rem}\n"
+	/*
+	 * the administrator's console (admin_pages.c): wider pages for its
+	 * tables, form controls the portal does not use (select, date), flags
+	 * coloured by severity, the action forms in a grid
+	 */
+	"main.admin{max-width:76rem}\n"
+	"main.admin.narrow{max-width:40rem}\n"
+	"body:has(main.admin) header.site .bar,body:has(main.admin) header.site .user-bar,"
+	"body:has(main.admin) footer.site{max-width:76rem}\n"
+	"nav.admin-nav{margin:0 0 1.25rem;padding-bottom:.6rem;border-bottom:1px solid var(--line);"
+	"gap:.25rem 1.5rem}\n"
+	"nav.admin-nav a[aria-current]{color:var(--text);font-weight:700;text-decoration:none}\n"
+	"main.admin select,main.admin input[type=date],main.admin input[type=datetime-local]{"
+	"display:block;max-width:100%;font:inherit;font-size:1rem;padding:.5rem .6rem;color:inherit;"
+	"background:#fff;border:1px solid #7d8697;border-radius:6px}\n"
+	"form.search{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.25rem 1rem;"
+	"margin:1rem 0;padding:.25rem 1rem 1rem;background:#f7f8fa;border-radius:8px}\n"
+	"form.search .field{flex:1 1 14rem;min-width:0}\n"
+	"form.search select,form.search input{width:100%}\n"
+	"form.search label{margin:.6rem 0 .3rem}\n"
+	"form.search p.actions{margin:0}\n"
+	"form.search button{padding:.55rem 1.25rem}\n"
+	"main.admin table{font-size:.875rem}\n"
+	"main.admin th,main.admin td{padding:.45rem .5rem}\n"
+	"main.admin td.email{word-break:break-all}\n"
+	"main.admin td code{font-size:.75rem;color:var(--muted)}\n"
+	"main.admin td.detail{max-width:22rem;word-break:break-word;color:var(--muted)}\n"
+	"main.admin td.mfa,main.admin td.recovery{text-align:right}\n"
+	"main.admin td.nowrap{white-space:nowrap}\n"
+	"main.admin td.result-other{color:var(--muted)}\n"
+	".badge.flag{margin:.1rem .25rem .1rem 0;background:var(--warn-bg);color:var(--warn);"
+	"white-space:nowrap}\n"
+	".badge.flag[data-flag=privileged-without-mfa],.badge.flag[data-flag=locked],"
+	".badge.flag[data-flag=expired]{background:var(--err-bg);color:var(--err)}\n"
+	".badge.flag[data-flag=disabled]{background:#eceef1;color:var(--muted)}\n"
+	".admin-actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));"
+	"gap:1rem}\n"
+	".admin-action{border:1px solid var(--line);border-radius:8px;padding:.85rem 1rem 1rem}\n"
+	".admin-action h3{margin:0 0 .25rem;font-size:1rem}\n"
+	".admin-action label{margin:.6rem 0 .3rem}\n"
+	".admin-action form.compact button{margin-top:.75rem}\n"
+	"label.check{display:flex;gap:.5rem;align-items:center}\n"
+	"label.check input{width:1.1rem;height:1.1rem}\n"
+	"section.warning h2{margin:0 0 .5rem;font-size:1rem;border:0;padding:0}\n"
+	"#chain-status{font-weight:600}\n"
+	"@media (max-width:36rem){.admin-actions{grid-template-columns:1fr}"
+	"form.search .field{flex-basis:100%}}\n"
 	/* print: the recovery codes on paper, nothing else */
 	"@media print{header.site,footer.site,.no-print,#notice{display:none!important}"
 	"body{background:#fff;color:#000}"

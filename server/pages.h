@@ -54,9 +54,18 @@ typedef struct page_enroll_data {
 	unsigned codes;          /* 1 or 2: input#code1 [input#code2], inputmode="numeric",
 				    autocomplete="one-time-code" */
 	unsigned digits, period;
+	int token;               /* a hardware TOTP token instead of an app */
 } page_enroll_data;
 
-/* The enrollment of an authenticator app (B3, B4): QR code, key, codes. */
+/*
+ * The enrollment of a device (B3, B4).  A choice of kind first:
+ * <nav class="choice"> with a#type-app (href action) and a#type-token
+ * (href action?type=token), the current one aria-current="page".  An app:
+ * QR code, key, codes.  A hardware TOTP token (token != 0): the form
+ * carries hidden type=totp-token and input#token_secret name="token_secret"
+ * (autocomplete="off", never given a value: a typed secret is not sent
+ * back), then the codes; no QR code, no key.
+ */
 void page_enroll(sk_buf *b, const page_base *pb, const page_enroll_data *d);
 
 /*
@@ -122,7 +131,10 @@ void page_account(sk_buf *b, const page_base *pb, const page_account_data *d);
 void page_message(sk_buf *b, const page_base *pb, const char *title, const char *text,
 		  const char *link, const char *link_text);
 
-/* The stylesheet served at /static/sekisho.css. */
+/*
+ * The one stylesheet, served at /static/sekisho.css and linked by every
+ * page, the console's included (its rules are scoped to main.admin).
+ */
 extern const char page_css[];
 
 #endif

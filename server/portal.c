@@ -6,11 +6,12 @@
  *   GET  /login              sign-in form           POST /login
  *   GET  /login/password     forced change (A2)     POST /login/password
  *   GET  /login/enroll       new key, QR (B3-B5)    POST /login/enroll
+ *        /login/enroll?type=token   a hardware TOTP token's secret, typed in
  *   GET  /login/mfa          one-time code (B7)     POST /login/mfa
  *   GET  /login/recovery     recovery code (B9)     POST /login/recovery
  *   GET  /account            devices, sessions, history (B6, D3)
  *   GET  /account/password   POST /account/password
- *   GET  /account/devices/add  POST /account/devices/add
+ *   GET  /account/devices/add[?type=token]  POST /account/devices/add
  *   POST /account/devices/remove  /account/recovery  /account/sessions/revoke-others
  *   POST /logout
  */
@@ -507,6 +508,135 @@ render_enroll(struct rq *q, const char *action, int64_t user_id, int fresh)
 	sk_enrollment_clear(&e);
 }
 
+/* The enrollment page of a hardware token: ?type=token (GET), type=totp-token (POST). */
+static int
+token_wanted(const struct rq *q)
+{
+	char v[8];
+
+	if (rq_is_post(q))
+		return strcmp(rq_field(q, "type"), "totp-token") == 0;
+	return query_get(q->in->query, strlen(q->in->query), "type", v, sizeof(v)) == 0 &&
+	       strcmp(v, "token") == 0;
+}
+
+/*
+ * The token form.  Nothing is pending while it shows: the device is begun
+ * and confirmed by the one POST, so the typed secret never has to be shown
+ * again (and it is not: the field is rendered empty after any mistake).
+ */
+static void
+render_token(struct rq *q, const char *action)
+{
+	const sk_config *cfg = sk_ctx_config(q->ctx);
+	const char *name = rq_field(q, "device_name");
+	char path[64];
+	page_enroll_data d;
+	page_base pb;
+
+	memset(&d, 0, sizeof(d));
+	d.action = action;
+	d.device_name = name[0] != '\0' ? name : "token";
+	d.codes = cfg->enroll_codes;
+	d.digits = cfg->otp.digits;
+	d.period = cfg->otp.period;
+	d.token = 1;
+	rq_base(q, &pb);
+	/* The language links stay on this kind of device. */
+	snprintf(path, sizeof(path), "%s?type=token", action);
+	pb.path = path;
+	page_enroll(&q->out->body, &pb, &d);
+}
+
+/* The catalog key that says what is wrong with a typed token secret, or NULL. */
+static const char *
+secret_problem_key(const char *secret)
+{
+	switch (sk_mfa_token_secret_check(secret)) {
+	case SK_SECRET_OK:
+		return NULL;
+	case SK_SECRET_EMPTY:
+		return "error.secret_empty";
+	case SK_SECRET_TOO_SHORT:
+		return "error.secret_short";
+	case SK_SECRET_TOO_LONG:
+		return "error.secret_long";
+	case SK_SECRET_NOT_BASE32:
+		break;
+	}
+	return "error.secret_base32";
+}
+
+/*
+ * POST of the token form, at sign-in (signin != 0: the sign-in's enrollment
+ * step, recovery codes into *codes) or from the account page.  Checks the
+ * secret, begins the device with it and confirms it with the codes.
+ * Returns SK_OK with the device active; SK_ERR_STATE when the sign-in is
+ * not at this step (the caller redirects); otherwise the form is rendered
+ * again with the error.  The secret stays in the parsed form, which
+ * form_free() wipes; the library wipes its copies.
+ */
+static int
+enroll_token(struct rq *q, const char *action, int signin, sk_recovery_set *codes)
+{
+	const char *secret = rq_field(q, "token_secret"), *name = rq_field(q, "device_name");
+	const char *bad = secret_problem_key(secret);
+	int64_t uid = q->sess.signin.user_id, device_id;
+	sk_enrollment e;
+	int r;
+
+	memset(codes, 0, sizeof(*codes));
+	memset(&e, 0, sizeof(e));
+	if (bad != NULL) {
+		r = SK_ERR_INVALID;
+		goto refuse;
+	}
+	if (name[0] == '\0')
+		name = "token";
+	if (signin)
+		r = sk_signin_enroll_begin(q->ctx, &q->sess.signin, name, SK_DEVICE_TOTP_TOKEN,
+					   secret, &e);
+	else
+		r = sk_mfa_enroll_begin(q->ctx, uid, name, SK_DEVICE_TOTP_TOKEN, secret, &e);
+	device_id = e.device_id;
+	sk_enrollment_clear(&e);
+	if (r == SK_ERR_STATE)
+		return r;
+	if (r != SK_OK) {
+		bad = r == SK_ERR_NAME ? "error.device_name" : r == SK_ERR_EXISTS ? "error.device_exists"
+		    : r == SK_ERR_INVALID ? "error.secret_base32" : NULL;
+		if (bad == NULL) {
+			rq_message(q, 503, "title.error", "error.internal", action);
+			return r;
+		}
+		goto refuse;
+	}
+	if (signin)
+		r = sk_signin_enroll_confirm(q->ctx, &q->sess.signin, rq_field(q, "code1"),
+					     form_get(&q->form, "code2"), codes);
+	else
+		r = sk_mfa_enroll_confirm(q->ctx, uid, device_id, rq_field(q, "code1"),
+					  form_get(&q->form, "code2"), q->in->addr);
+	if (r == SK_OK && !signin) {
+		q->sess.signin.enroll_device_id = 0; /* any pending app went with the begin */
+		(void)sk_session_save(q->ctx, &q->sess);
+	}
+	if (r == SK_OK || r == SK_ERR_STATE)
+		return r;
+	bad = "error.enroll_token";
+refuse:
+	/*
+	 * A token left pending is not this session's enrollment any more, so
+	 * that no later page can show it; the next begin drops it (B5).
+	 */
+	q->sess.signin.enroll_device_id = 0;
+	(void)sk_session_save(q->ctx, &q->sess);
+	rq_say(q, bad);
+	q->out->status = 400;
+	render_token(q, action);
+	return r;
+}
+
 /* Applies the device name from the form to the pending device; -1 with error set. */
 static int
 name_device(struct rq *q, int64_t user_id)
@@ -542,11 +672,24 @@ h_login_enroll(struct rq *q)
 	if (wrong_step(q, SK_STEP_ENROLL_MFA))
 		return;
 	if (!rq_is_post(q)) {
-		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 1);
+		if (token_wanted(q))
+			render_token(q, "/login/enroll");
+		else
+			render_enroll(q, "/login/enroll", q->sess.signin.user_id, 1);
 		return;
 	}
 	if (rq_check_post(q) != 0)
 		return;
+	if (token_wanted(q)) {
+		r = enroll_token(q, "/login/enroll", 1, &codes);
+		if (r == SK_ERR_STATE)
+			rq_redirect(q, step_url(q->sess.signin.step));
+		if (r != SK_OK) {
+			sk_recovery_set_clear(&codes);
+			return;
+		}
+		goto enrolled;
+	}
 	if (q->sess.signin.enroll_device_id == 0) {
 		rq_redirect(q, "/login/enroll");
 		return;
@@ -567,6 +710,7 @@ h_login_enroll(struct rq *q)
 		render_enroll(q, "/login/enroll", q->sess.signin.user_id, 0);
 		return;
 	}
+enrolled:
 	if (q->sess.signin.step == SK_STEP_DONE) {
 		if (sk_session_rotate(q->ctx, &q->sess, q->token) != SK_OK) {
 			rq_message(q, 503, "title.error", "error.internal", "/login");
@@ -867,11 +1011,22 @@ h_account(struct rq *q)
 	if (strcmp(path, "/account/devices/add") == 0) {
 		int r;
 		if (!rq_is_post(q)) {
-			render_enroll(q, "/account/devices/add", uid, 1);
+			if (token_wanted(q))
+				render_token(q, "/account/devices/add");
+			else
+				render_enroll(q, "/account/devices/add", uid, 1);
 			return;
 		}
 		if (rq_check_post(q) != 0)
 			return;
+		if (token_wanted(q)) {
+			sk_recovery_set none;
+			if (enroll_token(q, "/account/devices/add", 0, &none) != SK_OK)
+				return;
+			q->notice = tr(q->lang, "notice.device_added");
+			render_account(q);
+			return;
+		}
 		if (q->sess.signin.enroll_device_id == 0) {
 			rq_redirect(q, "/account/devices/add");
 			return;

@@ -38,10 +38,29 @@ int sk_mfa_device_name_check(const char *name);
 const char *sk_device_type_name(sk_device_type t);
 int sk_device_type_parse(const char *name, sk_device_type *out);
 
+/* Why the secret of a hardware token is refused (sk_mfa_token_secret_check). */
+typedef enum sk_secret_problem {
+	SK_SECRET_OK = 0,
+	SK_SECRET_EMPTY = 1,      /* nothing typed (spaces and hyphens only) */
+	SK_SECRET_NOT_BASE32 = 2, /* a character outside A-Z 2-7, or a character missing */
+	SK_SECRET_TOO_SHORT = 3,  /* fewer than 80 bits (16 Base32 characters) */
+	SK_SECRET_TOO_LONG = 4    /* more than SK_OTP_SECRET_MAX bytes */
+} sk_secret_problem;
+
+/*
+ * Checks the secret of a hardware token as a person typed it from the
+ * token's seed sheet (Base32: case-insensitive, spaces and hyphens ignored,
+ * '=' padding accepted), by the rule sk_mfa_enroll_begin applies, so that
+ * a front-end can say what is wrong before anything is stored.  The secret
+ * is only read; nothing is kept.
+ */
+sk_secret_problem sk_mfa_token_secret_check(const char *secret);
+
 /*
  * Starts enrolling a device for user_id.  For SK_DEVICE_TOTP_APP the secret
  * is generated; for tokens token_secret (Base32, as printed on the token's
- * sheet) is required.  SK_ERR_EXISTS when a confirmed device has that name.
+ * sheet) is required: SK_ERR_INVALID when sk_mfa_token_secret_check refuses
+ * it.  SK_ERR_EXISTS when a confirmed device has that name.
  */
 int sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
 			sk_device_type type, const char *token_secret,
@@ -51,7 +70,8 @@ int sk_mfa_enroll_begin(sk_ctx *ctx, int64_t user_id, const char *device_name,
  * Shows a pending (unconfirmed) enrollment of user_id again - its QR code and
  * key after a mistyped code, on the same page.  Leaving the page is what
  * renews the key (B5): the front-end calls sk_mfa_enroll_begin then.
- * SK_ERR_NOTFOUND when the device is not a pending one of this account.
+ * SK_ERR_NOTFOUND when the device is not a pending app of this account (a
+ * hardware token's secret was typed in by the person and is never shown).
  */
 int sk_mfa_enroll_show(sk_ctx *ctx, int64_t user_id, int64_t device_id, sk_enrollment *out)
 	__attribute__((warn_unused_result));

@@ -37,14 +37,25 @@ int sk_privilege_list(sk_ctx *ctx, const char *name, sk_grant_cb cb, void *arg);
 /*
  * Approves (approve != 0) or rejects request id.  The approver must be an
  * administrator account other than the requester and the target;
- * front-ends authenticate the approver before calling (the CLI asks for the
- * approver's password).  An approved request runs at once; when it issues a
- * password (reset_admin_password) that password is written to initial
- * (may be NULL otherwise).  Expired requests give SK_ERR_EXPIRED; decided
+ * front-ends authenticate the approver before calling, with
+ * sk_signin_step_up (password and, with a device, a fresh one-time code).
+ * An approved request runs at once; when it issues a password
+ * (reset_admin_password) that password is written to initial (may be NULL
+ * otherwise).  Expired requests give SK_ERR_EXPIRED; decided
  * ones SK_ERR_STATE.
  */
 int sk_approval_decide(sk_ctx *ctx, sk_actor *approver, int64_t id, int approve,
 		       char *initial, size_t initial_size)
+	__attribute__((warn_unused_result));
+
+/*
+ * Whether approver may decide request id now, without deciding it: the
+ * checks of sk_approval_decide (an administrator account, neither the
+ * requester nor the target, the request pending and not expired), so that
+ * a front-end can refuse before asking for the approver's password and
+ * code.  Same results as sk_approval_decide's refusals; SK_OK when it may.
+ */
+int sk_approval_may_decide(sk_ctx *ctx, const sk_actor *approver, int64_t id)
 	__attribute__((warn_unused_result));
 
 /* Lists requests; pending ones past their expiry are marked expired first. */

@@ -7,9 +7,13 @@
 // resets that user's MFA (B8, with the administrator's own password),
 // disables the account, reads the audit log and the CSV inventory; an
 // auditor sees the console read-only and cannot change anything even with
-// a valid CSRF token; a plain user gets 403; resetting a second
-// administrator's MFA waits for another administrator's approval (C4), and
-// neither the requester nor the account concerned may approve it.
+// a valid CSRF token; an API token created in the console works against
+// /api/v1 until it is revoked there (C6), and the auditor sees the tokens
+// without a form; a plain user gets 403; resetting a second
+// administrator's MFA waits for another administrator's approval (C4),
+// neither the requester nor the account concerned may approve it, and an
+// approver gives their password and a fresh one-time code (oathtool; a
+// wrong, missing or already used code decides nothing).
 // Screenshots go to tests/e2e/artifacts/admin-*.png.  Exits non-zero on the
 // first failed expectation.
 //
@@ -36,6 +40,18 @@ function totp(key, at) {
   return execFileSync('oathtool', ['--totp', '-b', '--now', '@' + at, key]).toString().trim();
 }
 const now = () => Math.floor(Date.now() / 1000);
+
+// The replay rule: a code is taken once, and the server accepts one step
+// ahead of its clock.  So each code used is the step after the last one this
+// key used, or the current one: computed, never waited for.
+const lastStep = new Map();
+function freshCode(key) {
+  const stepNow = Math.floor(now() / 30);
+  const step = Math.max(stepNow, (lastStep.get(key) ?? -1) + 1);
+  assert.ok(step <= stepNow + 1, 'a fresh code needs no more than one step ahead');
+  lastStep.set(key, step);
+  return totp(key, step * 30);
+}
 
 // Starts sekishod on a free port; resolves with {url, password} once it listens.
 function startServer() {
@@ -77,6 +93,7 @@ async function enroll(page) {
   const t = now();
   await page.fill('#code1', totp(key, t - 30));
   await page.fill('#code2', totp(key, t));
+  lastStep.set(key, Math.floor(t / 30));
   await submit(page, '#submit');
   ok(await page.locator('#recovery-codes li').count() === 10, 'recovery codes after enrollment');
   await submit(page, '#continue');
@@ -141,6 +158,14 @@ async function main() {
     ok(await admin.locator(id).count() === 1, `accounts page has ${id}`);
   ok(await admin.locator('#accounts tr[data-user="admin"] [data-flag="never-signed-in"]').count() === 0,
      'admin has signed in: not flagged so');
+  // One stylesheet for every page: the portal's, which holds the console's rules.
+  const sheets = await admin.locator('link[rel="stylesheet"]').evaluateAll(ls => ls.map(l => l.getAttribute('href')));
+  ok(sheets.length === 1 && sheets[0] === '/static/sekisho.css', 'the console loads the one stylesheet');
+  ok(await admin.locator('main').evaluate(m => getComputedStyle(m).maxWidth) === '1216px',
+     "the console's rules apply (main.admin is 76rem wide)");
+  ok(await admin.locator('nav.admin-nav').evaluate(n => getComputedStyle(n).borderBottomStyle) === 'solid',
+     'the console navigation is styled');
+  ok((await admin.request.get(url + '/admin/console.css')).status() === 404, 'no second stylesheet route');
   await shot(admin, '01-accounts');
 
   // Create taro (an e-mail that a spreadsheet would run, and HTML specials).
@@ -160,7 +185,7 @@ async function main() {
   await submit(admin, '#logout');
   await signInPassword(admin, url, 'admin', adminPw);
   ok(admin.url().endsWith('/login/mfa'), 'admin: the code');
-  await admin.fill('#code', totp(adminKey, now() + 30));
+  await admin.fill('#code', freshCode(adminKey));
   await submit(admin, '#submit');
   ok(admin.url().endsWith('/account'), 'admin signed in again');
 
@@ -257,13 +282,54 @@ async function main() {
   ok(await admin.getAttribute('#user-state [data-state]', 'data-state') === 'disabled', 'taro still disabled');
   ok((await kenji.request.get(url + '/admin/audit')).status() === 200, 'the auditor reads the audit log');
 
+  // API tokens (C6): created in the browser, used by a client, revoked in the browser.
+  await admin.goto(url + '/admin');
+  await submit(admin, '#nav-tokens');
+  ok(admin.url().endsWith('/admin/tokens'), 'the tokens page, from the console navigation');
+  const in30days = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  await admin.fill('#token-owner', 'kenji');
+  await admin.fill('#token-name', 'audit-export');
+  await admin.selectOption('#token-scope', 'admin');
+  await admin.fill('#token-expires', in30days);
+  await submit(admin, '#create-token');
+  ok(/administrator/.test(await admin.textContent('#error')) && await admin.locator('#new-token').count() === 0,
+     'scope admin refused for an auditor: the library says the owner must be an administrator');
+  await admin.selectOption('#token-scope', 'read');
+  await submit(admin, '#create-token');
+  const apiToken = (await admin.textContent('#new-token')).trim();
+  ok(/^skt_[A-Za-z0-9_-]{43}$/.test(apiToken), 'the token is shown once');
+  ok(/not shown again/.test(await admin.textContent('#new-token-warning')), 'with the warning that it is not shown again');
+  const tokenRow = admin.locator('#tokens tr[data-state="active"]', { hasText: 'audit-export' });
+  ok(await tokenRow.count() === 1, 'the new token is listed, active');
+  const tokenId = await tokenRow.getAttribute('data-token');
+  await shot(admin, '09b-token-created');
+  const api = (path, token) => fetch(url + path, { headers: { Authorization: 'Bearer ' + token } });
+  let res = await api('/api/v1/users', apiToken);
+  ok(res.status === 200, 'the token works against /api/v1 (200)');
+  ok((await res.json()).users.some(u => u.name === 'taro'), 'and reads the accounts');
+  await admin.goto(url + '/admin/tokens');
+  ok(!(await admin.content()).includes(apiToken), 'the token is not shown again');
+  await submit(admin, `#revoke-token-${tokenId}`);
+  ok((await admin.textContent('#notice')).length > 0, 'revoked: notice');
+  ok(await admin.getAttribute(`#tokens tr[data-token="${tokenId}"]`, 'data-state') === 'revoked', 'listed as revoked');
+  res = await api('/api/v1/users', apiToken);
+  ok(res.status === 401, 'the same call with the revoked token: 401');
+  // The auditor sees the tokens and no form to create or revoke one.
+  const kt = await kenji.goto(url + '/admin/tokens');
+  ok(kt.status() === 200 && await kenji.locator(`#tokens tr[data-token="${tokenId}"]`).count() === 1,
+     'the auditor sees the token list');
+  ok(await kenji.locator('#create-token, #token-owner, [id^="revoke-token-"]').count() === 0,
+     'the auditor has no create or revoke form');
+  ok(await kenji.locator('form[method="post"]').count() === 1, 'only the sign-out form');
+  await shot(kenji, '09c-auditor-tokens');
+
   // A second administrator: made at once while there is only one.
   const hanakoIssued = await createUser(admin, url, 'hanako', '', 'admin');
   ok(!/#\d+/.test(await admin.textContent('#notice')), 'no approval needed with one administrator');
   const hctx = await newContext();
   const hanako = await hctx.newPage();
   const hanakoPw = 'Sakura-zaka-93w';
-  await firstSignIn(hanako, url, 'hanako', hanakoIssued, hanakoPw);
+  const hanakoKey = await firstSignIn(hanako, url, 'hanako', hanakoIssued, hanakoPw);
   ok(await hanako.locator('#admin-console').count() === 1, 'hanako is an administrator');
 
   // Resetting an administrator's MFA now waits for another administrator (C4).
@@ -280,8 +346,16 @@ async function main() {
   ok(await admin.locator(`#approvals tr[data-approval="${reqId}"][data-state="pending"]`).count() === 1,
      'the request is listed, pending');
   await shot(admin, '11-approvals');
-  // The requester cannot approve their own request ...
+  // Deciding asks the approver's password and a one-time code from their device (as the CLI).
+  ok(await admin.getAttribute(`#approve-password-${reqId}`, 'autocomplete') === 'current-password',
+     'the approver\'s password');
+  ok(await admin.getAttribute(`#approve-code-${reqId}`, 'autocomplete') === 'one-time-code' &&
+     await admin.getAttribute(`#approve-code-${reqId}`, 'required') !== null,
+     'and a one-time code (autocomplete=one-time-code, required)');
+  ok(await admin.locator(`label[for="approve-code-${reqId}"]`).count() === 1, 'the code field is labelled');
+  // The requester cannot approve their own request (told before any code is spent) ...
   await admin.fill(`#approve-password-${reqId}`, adminPw);
+  await admin.fill(`#approve-code-${reqId}`, totp(adminKey, now()));
   await submit(admin, `#approve-${reqId}`);
   const same = await admin.textContent('#error');
   ok(/neither/i.test(same), 'the requester is refused (same person)');
@@ -289,9 +363,64 @@ async function main() {
   // ... nor can the administrator it concerns.
   await hanako.goto(url + '/admin/approvals');
   await hanako.fill(`#approve-password-${reqId}`, hanakoPw);
+  await hanako.fill(`#approve-code-${reqId}`, totp(hanakoKey, now()));
   await submit(hanako, `#approve-${reqId}`);
   ok(await hanako.textContent('#error') === same, 'the account concerned is refused too');
   ok(await hanako.locator(`#approvals tr[data-approval="${reqId}"][data-state="pending"]`).count() === 1,
+     'still pending');
+
+  // A third administrator, jiro: with two administrators his role waits for approval.
+  const jiroIssued = await createUser(admin, url, 'jiro', '', 'admin');
+  const jm = (await admin.textContent('#notice')).match(/#(\d+)/);
+  ok(jm, 'making jiro an administrator waits for approval');
+  const jiroReq = jm[1];
+  // hanako decides it: password right, code wrong -> refused, nothing decided.
+  await hanako.goto(url + '/admin/approvals');
+  const hanakoNext = freshCode(hanakoKey);
+  await hanako.fill(`#approve-password-${jiroReq}`, hanakoPw);
+  await hanako.fill(`#approve-code-${jiroReq}`, String((Number(hanakoNext) + 1) % 1000000).padStart(6, '0'));
+  await submit(hanako, `#approve-${jiroReq}`);
+  ok(/one-time password is incorrect/.test(await hanako.textContent('#error')), 'a wrong code is refused');
+  ok(await hanako.locator(`#approvals tr[data-approval="${jiroReq}"][data-state="pending"]`).count() === 1,
+     'nothing decided');
+  // The password alone (a client that leaves the code out) is refused too.
+  const hcsrf = await hanako.getAttribute('form.logout input[name="csrf"]', 'value');
+  const alone = await hanako.request.post(url + `/admin/approvals/${jiroReq}/approve`,
+                                          { form: { csrf: hcsrf, admin_password: hanakoPw } });
+  ok(alone.status() === 401, 'the password without a code is refused (401)');
+  // Password and the next code from her device: approved.
+  await hanako.fill(`#approve-password-${jiroReq}`, hanakoPw);
+  await hanako.fill(`#approve-code-${jiroReq}`, hanakoNext);
+  await submit(hanako, `#approve-${jiroReq}`);
+  ok((await hanako.textContent('#notice')).length > 0 &&
+     await hanako.locator(`#approvals tr[data-approval="${jiroReq}"][data-state="approved"]`).count() === 1,
+     'hanako approves with her password and code');
+  await shot(hanako, '12b-approved-with-code');
+
+  // jiro signs in for the first time, then decides the reset of hanako's MFA.
+  const jctx = await newContext('en-US', 1280);
+  const jiro = await jctx.newPage();
+  const jiroKey = await firstSignIn(jiro, url, 'jiro', jiroIssued, 'Minato-mirai-21j');
+  ok(await jiro.locator('#admin-console').count() === 1, 'jiro is an administrator');
+  await jiro.goto(url + '/admin/approvals');
+  const jiroCode = freshCode(jiroKey);
+  await jiro.fill(`#approve-password-${reqId}`, 'Minato-mirai-21j');
+  await jiro.fill(`#approve-code-${reqId}`, jiroCode);
+  await submit(jiro, `#approve-${reqId}`);
+  ok(await jiro.locator(`#approvals tr[data-approval="${reqId}"][data-state="approved"]`).count() === 1,
+     "jiro approves the reset of hanako's MFA");
+  await admin.goto(url + '/admin/users/hanako');
+  ok(await admin.locator('#user-devices tr[data-device]').count() === 0, "hanako's device removed");
+  // A code is taken once: jiro's same code cannot decide another request.
+  await submit(admin, '#unlock');
+  const um = (await admin.textContent('#notice')).match(/#(\d+)/);
+  ok(um, "unlocking an administrator waits for approval");
+  await jiro.goto(url + '/admin/approvals');
+  await jiro.fill(`#approve-password-${um[1]}`, 'Minato-mirai-21j');
+  await jiro.fill(`#approve-code-${um[1]}`, jiroCode);
+  await submit(jiro, `#approve-${um[1]}`);
+  ok(/already been used/.test(await jiro.textContent('#error')), 'the used code is refused (replay)');
+  ok(await jiro.locator(`#approvals tr[data-approval="${um[1]}"][data-state="pending"]`).count() === 1,
      'still pending');
 
   // Japanese, and the accounts table on a phone.

@@ -2,7 +2,7 @@
 # The tamper-evident audit log (D1, D2): verify, export as JSON lines, a row
 # altered or removed with sqlite3 is named by `audit verify`.  The two-person
 # rule (C4): a privileged action waits for a different administrator, who
-# must sign in (password and second factor) to approve it.
+# must prove it is them (password and a fresh one-time code) to approve it.
 . "$(dirname "$0")/lib.sh"
 
 "$SEKISHO" init >"$T/out" 2>&1 || fail "init"
@@ -35,19 +35,28 @@ ID_FRANK=$(awk '$3 == "grant_admin" && $4 == "frank" && $2 == "pending" {print $
 ID_ERIN=$(awk '$3 == "reset_admin_mfa" {print $1}' "$T/out")
 ok
 
-# Approving needs --as, and the approver signs in fully.
+# Approving needs --as, and the approver's password and a fresh code.
 expect_rc 2 "$SEKISHO" approvals approve "$ID_ERIN"
-# erin may not approve a request about herself.
-export CODE=$(oathtool --totp -b --now "@$(( $(date +%s) + 30 ))" "$ERIN_KEY")
-expect_rc 1 drive '[["Password", "Sora-no-Ao-63d"], ["Verification code", "{CODE}"]]' --as erin approvals approve "$ID_ERIN"
+# erin may not approve a request about herself: told before any password is asked.
+expect_rc 1 "$SEKISHO" --as erin approvals approve "$ID_ERIN" </dev/null
 contains "$T/out" "different administrator"
-# A wrong approver password decides nothing.
-expect_rc 1 drive '[["Password", "not-the-password"]]' --as admin approvals approve "$ID_ERIN"
+lacks "$T/out" "Password"
+# A wrong approver password decides nothing; nor does the right one with a wrong code.
+expect_rc 1 drive '[["Password", "not-the-password"], ["One-time code", "000000"]]' --as admin approvals approve "$ID_ERIN"
+contains "$T/out" "nothing was decided"
+export CODE=$(oathtool --totp -b --now "@$(( $(date +%s) + 30 ))" "$ADMIN_KEY")
+BAD=$(echo "$CODE" | awk '{ printf "%06d", ($1 + 1) % 1000000 }')
+export BAD
+expect_rc 1 drive '[["Password", "{PW1}"], ["One-time code", "{BAD}"]]' --as admin approvals approve "$ID_ERIN"
+contains "$T/out" "nothing was decided"
 "$SEKISHO" user show erin --json | pyjson 'assert d["mfa_devices"] == 1, d' || fail "decided without authentication"
 # admin approves with password and code: erin's devices are removed.
-export CODE=$(oathtool --totp -b --now "@$(( $(date +%s) + 30 ))" "$ADMIN_KEY")
-expect_rc 0 drive '[["Password", "{PW1}"], ["Verification code", "{CODE}"]]' --as admin approvals approve "$ID_ERIN"
+expect_rc 0 drive '[["Password", "{PW1}"], ["One-time code", "{CODE}"]]' --as admin approvals approve "$ID_ERIN"
 contains "$T/out" "approved and carried out"
+# That code is spent: the same code cannot approve again (replay).
+expect_rc 1 drive '[["Password", "{PW1}"], ["One-time code", "{CODE}"]]' --as admin approvals approve "$ID_FRANK"
+contains "$T/out" "already used"
+"$SEKISHO" user show frank --json | pyjson 'assert d["role"] == "user", d' || fail "approved with a used code"
 "$SEKISHO" user show erin --json | pyjson 'assert d["mfa_devices"] == 0, d' || fail "approved reset not carried out"
 # Decided requests cannot be decided again; an unknown id is refused.
 expect_rc 1 "$SEKISHO" --as admin approvals reject "$ID_ERIN" </dev/null

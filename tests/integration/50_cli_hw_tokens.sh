@@ -34,6 +34,9 @@ contains "$T/out" "totp-token"
 # Too short a secret is refused with the reason.
 printf 'GEZDGNBV\n' | "$SEKISHO" mfa add kenji --type totp-token --name short >"$T/out" 2>&1 && fail "short secret"
 contains "$T/out" "at least 80 bits"
+# So is a secret that is not Base32 (an 8 and a 1), saying so.
+printf 'GEZDGNBVGY3TQOJ8GEZDGNBVGY3TQOJ1\n' | "$SEKISHO" mfa add kenji --type totp-token --name bad >"$T/out" 2>&1 && fail "not base32"
+contains "$T/out" "not Base32"
 # A bad device name (B1 rules) is refused.
 expect_rc 2 "$SEKISHO" mfa add kenji --name "bad name!"
 contains "$T/out" "A-Z a-z 0-9"

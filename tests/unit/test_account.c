@@ -591,6 +591,19 @@ test_two_person_mfa_reset(void **state)
 	assert_int_equal(req.expires_at, t->now + 86400);
 	assert_int_equal(audit_count(t, "approval.request", "b", "pending"), 1);
 
+	/*
+	 * Whether one may decide, asked before the approver's password and code
+	 * (sk_approval_may_decide): the same answers as deciding, nothing decided.
+	 */
+	assert_int_equal(sk_approval_may_decide(t->ctx, &a, id), SK_ERR_SAME_PERSON);
+	assert_int_equal(sk_approval_may_decide(t->ctx, &b, id), SK_ERR_SAME_PERSON);
+	assert_int_equal(sk_approval_may_decide(t->ctx, &local, id), SK_ERR_PERM);
+	assert_int_equal(sk_approval_may_decide(t->ctx, &uma, id), SK_ERR_PERM);
+	assert_int_equal(sk_approval_may_decide(t->ctx, NULL, id), SK_ERR_PERM);
+	assert_int_equal(sk_approval_may_decide(t->ctx, &c, id + 100), SK_ERR_NOTFOUND);
+	assert_int_equal(sk_approval_may_decide(t->ctx, &c, id), SK_OK);
+	assert_int_equal(approval(t, id).state, SK_APPROVAL_PENDING);
+	assert_int_equal(devices(t, "b"), 1);
 	/* Neither the requester nor the target may approve; nor the host; nor a user. */
 	assert_int_equal(sk_approval_decide(t->ctx, &a, id, 1, NULL, 0), SK_ERR_SAME_PERSON);
 	assert_int_equal(sk_approval_decide(t->ctx, &b, id, 1, NULL, 0), SK_ERR_SAME_PERSON);
@@ -616,6 +629,7 @@ test_two_person_mfa_reset(void **state)
 	assert_int_equal(audit_count(t, "mfa.reset", "b", "ok"), 1);
 	assert_int_equal(audit_count(t, "approval.execute", "b", "ok"), 1);
 	/* Decided once. */
+	assert_int_equal(sk_approval_may_decide(t->ctx, &c, id), SK_ERR_STATE);
 	assert_int_equal(sk_approval_decide(t->ctx, &c, id, 1, NULL, 0), SK_ERR_STATE);
 	assert_int_equal(sk_approval_decide(t->ctx, &c, id, 0, NULL, 0), SK_ERR_STATE);
 
@@ -702,6 +716,7 @@ test_two_person_expiry(void **state)
 	assert_int_equal(approval(t, id2).state, SK_APPROVAL_PENDING);
 	/* ...then it is expired: deciding says so, and the list marks it. */
 	t->now = t0 + 86400;
+	assert_int_equal(sk_approval_may_decide(t->ctx, &c, id1), SK_ERR_EXPIRED);
 	assert_int_equal(sk_approval_decide(t->ctx, &c, id1, 1, NULL, 0), SK_ERR_EXPIRED);
 	assert_int_equal(devices(t, "b"), 1);
 	assert_int_equal(approval(t, id1).state, SK_APPROVAL_EXPIRED);

@@ -137,8 +137,9 @@ check_common(const char *html, const char *lang, long post_forms)
 	assert_has(html, "</html>\n");
 	assert_has(html, "<nav class=\"actions admin-nav\"");
 	assert_has(html, "<main class=\"wide admin");
-	assert_has(html, "<link rel=\"stylesheet\" href=\"/static/sekisho.css\">");
-	assert_has(html, "<link rel=\"stylesheet\" href=\"/admin/console.css\">");
+	/* One stylesheet for every page: the portal's, with the console's rules. */
+	assert_int_equal(count(html, "<link rel=\"stylesheet\" href=\"/static/sekisho.css\">"), 1);
+	assert_int_equal(count(html, "rel=\"stylesheet\""), 1);
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "<style"));
 	assert_null(strstr(html, "style="));
@@ -497,7 +498,7 @@ test_approvals(void **state)
 		for (int ro = 0; ro < 2; ro++) {
 			page_base pb = base(langs[i], "/admin/approvals");
 			admin_approvals_view v = {ap, 3, g, users, 1, ro ? NULL : EVIL, EVIL,
-						  1700000000, ro};
+						  1700000000, ro, !ro && i == 1};
 			sk_buf b;
 			char *h;
 
@@ -523,6 +524,18 @@ test_approvals(void **state)
 			} else {
 				assert_has(h, "<form method=\"post\" action=\"/admin/approvals/3/approve\"");
 				assert_has(h, "id=\"approve-password-3\" name=\"admin_password\"");
+				/* With a device, the approver's code too (as the CLI asks). */
+				if (v.need_code) {
+					assert_has(h, "<label class=\"vh\" for=\"approve-code-3\">");
+					assert_has(h, "<input id=\"approve-code-3\" name=\"code\" "
+						   "type=\"text\" class=\"code\" inputmode=\"numeric\" "
+						   "pattern=\"[0-9]*\" maxlength=\"8\" "
+						   "autocomplete=\"one-time-code\" required");
+					assert_has(h, "id=\"approve-code-1\"");
+				} else {
+					assert_hasnt(h, "approve-code-");
+					assert_hasnt(h, "name=\"code\"");
+				}
 				assert_has(h, "<button id=\"approve-3\"");
 				assert_has(h, "<button id=\"reject-3\" type=\"submit\" class=\"danger\" "
 					   "formaction=\"/admin/approvals/3/reject\">");
@@ -532,6 +545,101 @@ test_approvals(void **state)
 			}
 			free(h);
 		}
+	}
+}
+
+static void
+test_tokens(void **state)
+{
+	sk_apitoken tk[3];
+	const char *owners[3] = {EVIL, "", "taro"};
+
+	(void)state;
+	memset(tk, 0, sizeof(tk));
+	tk[0].id = 7;
+	strcpy(tk[0].name, EVIL);
+	strcpy(tk[0].created_by, EVIL);
+	tk[0].scope = SK_SCOPE_ADMIN;
+	tk[0].created_at = 1700000000;
+	tk[0].expires_at = 1710000000;
+	tk[0].last_used_at = 1700000600;
+	tk[1].id = 6;                       /* the owner is gone */
+	strcpy(tk[1].name, "old");
+	tk[1].expires_at = 1600000000;      /* expired */
+	tk[2].id = 5;
+	strcpy(tk[2].name, "cut");
+	tk[2].expires_at = 1710000000;
+	tk[2].revoked_at = 1700000300;      /* revoked */
+	for (size_t i = 0; i < 2; i++) {
+		for (int ro = 0; ro < 2; ro++) {
+			page_base pb = base(langs[i], "/admin/tokens");
+			admin_tokens_view v = {tk, owners, 3, EVIL, EVIL, EVIL, "admin", "2024-02-12",
+					       "2023-11-16", "2024-11-12", NULL, 0, 1700000000, ro};
+			sk_buf b;
+			char *h;
+
+			buf_init(&b);
+			admin_page_tokens(&b, &pb, &v);
+			h = take(&b);
+			/* One revoke form (the active token) and the creation form. */
+			check_common(h, langs[i], ro ? 0 : 2);
+			assert_has(h, "id=\"nav-tokens\" href=\"/admin/tokens\" aria-current=\"page\"");
+			assert_has(h, "<table id=\"tokens\"");
+			assert_has(h, "<tr data-token=\"7\" data-state=\"active\">");
+			assert_has(h, "<tr data-token=\"6\" data-state=\"expired\">");
+			assert_has(h, "<tr data-token=\"5\" data-state=\"revoked\">");
+			assert_has(h, "href=\"/admin/users/" EVIL_URL "\">" EVIL_ESC "</a>");
+			assert_has(h, "href=\"/admin/users/taro\">taro</a>");
+			assert_tr(h, langs[i], "admin.scope.admin");
+			assert_tr(h, langs[i], "admin.token.revoked");
+			assert_tr(h, langs[i], "admin.token.expired");
+			assert_has(h, "<form method=\"get\" action=\"/admin/tokens\"");
+			assert_has(h, "id=\"token-filter\" name=\"owner\"");
+			assert_has(h, "id=\"clear-token-filter\"");
+			assert_hasnt(h, "id=\"new-token\"");
+			if (ro) {
+				assert_has(h, "id=\"read-only\"");
+				assert_hasnt(h, "id=\"create-token\"");
+				assert_hasnt(h, "revoke-token-");
+				assert_hasnt(h, "/admin/tokens/new");
+				free(h);
+				continue;
+			}
+			assert_has(h, "<form method=\"post\" action=\"/admin/tokens/7/revoke\"");
+			assert_has(h, "<button id=\"revoke-token-7\"");
+			assert_hasnt(h, "revoke-token-6");
+			assert_hasnt(h, "revoke-token-5");
+			assert_has(h, "<form method=\"post\" action=\"/admin/tokens/new\"");
+			assert_has(h, "id=\"token-owner\" name=\"owner\"");
+			assert_has(h, "id=\"token-name\" name=\"name\"");
+			assert_has(h, "<select id=\"token-scope\" name=\"scope\"");
+			assert_has(h, "<option value=\"admin\" selected>");
+			assert_has(h, "id=\"token-expires\" name=\"expires\" type=\"date\"");
+			assert_has(h, "value=\"2024-02-12\" min=\"2023-11-16\" max=\"2024-11-12\">");
+			assert_has(h, "<button id=\"create-token\"");
+			free(h);
+		}
+	}
+	/* Just created: the token once, with the warning; nothing listed. */
+	{
+		page_base pb = base("ja", "/admin/tokens");
+		admin_tokens_view v = {NULL, NULL, 0, "", NULL, NULL, NULL, NULL, NULL, NULL,
+				       "skt_" EVIL, 9, 1700000000, 0};
+		sk_buf b;
+		char *h;
+
+		buf_init(&b);
+		admin_page_tokens(&b, &pb, &v);
+		h = take(&b);
+		check_common(h, "ja", 1);
+		assert_has(h, "<code id=\"new-token\" class=\"setup-key\">skt_" EVIL_ESC "</code>");
+		assert_has(h, "id=\"new-token-warning\"");
+		assert_tr(h, "ja", "admin.tokens.created_once");
+		assert_has(h, "#9");
+		assert_tr(h, "ja", "admin.tokens.none");
+		assert_hasnt(h, "id=\"clear-token-filter\"");
+		assert_has(h, "<option value=\"read\" selected>");
+		free(h);
 	}
 }
 
@@ -692,7 +800,8 @@ test_catalog(void **state)
 		"role.change", "role.grant", "role.lapse", "role.revoke", "session.revoke",
 		"signin.locked", "signin.ok", "signin.password", "signin.mfa", "signin.recovery",
 		"signout", "user.create", "user.delete", "user.disable", "user.enable",
-		"user.expiry", "user.unlock", "user.update",
+		"user.expiry", "user.unlock", "user.update", "token.create", "token.revoke",
+		"mfa.assign", "signin.stepup",
 	};
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		char key[64];
@@ -876,11 +985,29 @@ test_console_access(void **state)
 	char body[512];
 
 	(void)state;
-	/* The stylesheet needs no session; nothing else does without one. */
-	assert_int_equal(request(c, NULL, "/admin/console.css", NULL, NULL), 200);
-	assert_string_equal(c->out.content_type, "text/css; charset=utf-8");
-	assert_string_equal(c->html, admin_css);
-	assert_null(strstr(admin_css, "</"));
+	/* The console has no stylesheet of its own: /static/sekisho.css has its rules. */
+	assert_int_equal(request(c, NULL, "/admin/console.css", NULL, NULL), 303);
+	assert_int_equal(request(c, c->admin_tok, "/admin/console.css", NULL, NULL), 404);
+	assert_null(c->out.content_type);
+	{
+		http_in in;
+		http_out out;
+
+		memset(&in, 0, sizeof(in));
+		memset(&out, 0, sizeof(out));
+		snprintf(in.method, sizeof(in.method), "GET");
+		snprintf(in.path, sizeof(in.path), "/static/sekisho.css");
+		buf_init(&out.body);
+		assert_int_equal(portal_static(&in, &out), 1);
+		assert_false(out.body.oom);
+		assert_string_equal(out.content_type, "text/css; charset=utf-8");
+		assert_non_null(strstr(out.body.data, "main.admin{"));
+		assert_non_null(strstr(out.body.data, "nav.admin-nav{"));
+		assert_non_null(strstr(out.body.data, ".badge.flag[data-flag=locked]"));
+		assert_null(strstr(out.body.data, "</"));
+		buf_free(&out.body);
+	}
+	/* Nothing else answers without a session. */
 	/* Not signed in: to the sign-in, and back here after it. */
 	assert_int_equal(request(c, NULL, "/admin/audit", NULL, NULL), 303);
 	assert_string_equal(c->out.location, "/login?rd=%2Fadmin%2Faudit");
@@ -1095,6 +1222,23 @@ add_device(struct console *c, const char *name)
 	(void)enroll_app(c->t, user(c, name).id, "phone", secret, sizeof(secret));
 }
 
+/*
+ * An approver's decision form: password (urlencoded) and the code of secret
+ * one step later (the clock moves on, so each code is fresh, as a person
+ * waits for the next one).
+ */
+static const char *
+decision(struct console *c, char *buf, size_t size, const char *csrf, const char *pw,
+	 const char *secret)
+{
+	char code[SK_OTP_CODE_MAX + 1], rest[256];
+
+	c->t->now += c->t->cfg.otp.period;
+	totp_at(c->t, secret, c->t->now, code);
+	snprintf(rest, sizeof(rest), "admin_password=%s&code=%s", pw, code);
+	return form(buf, size, csrf, rest);
+}
+
 static void
 test_console_mfa_reset_and_approvals(void **state)
 {
@@ -1138,7 +1282,8 @@ test_console_mfa_reset_and_approvals(void **state)
 							    strlen("Sakura-zaka-9-3!"), &pr),
 				 SK_OK);
 	}
-	add_device(c, "hanako");
+	char boss_key[128], hanako_key[128], kenji_key[128], used[256];
+	(void)enroll_app(c->t, user(c, "hanako").id, "phone", hanako_key, sizeof(hanako_key));
 	/* Now resetting an administrator's MFA needs a second administrator. */
 	assert_int_equal(request(c, c->admin_tok, "/admin/users/hanako/reset-mfa", NULL,
 				 form(body, sizeof(body), c->admin_csrf,
@@ -1148,49 +1293,73 @@ test_console_mfa_reset_and_approvals(void **state)
 	assert_int_equal(request(c, c->admin_tok, "/admin/approvals", NULL, NULL), 200);
 	check_common(c->html, "en", 1);
 	assert_has(c->html, "<tr data-approval=\"1\" data-state=\"pending\">");
-	/* The requester cannot approve it; nor can the account concerned. */
+	/* boss has no device yet: no code field; with one, the code field. */
+	assert_hasnt(c->html, "approve-code-1");
+	(void)enroll_app(c->t, user(c, "boss").id, "phone", boss_key, sizeof(boss_key));
+	assert_int_equal(request(c, c->admin_tok, "/admin/approvals", NULL, NULL), 200);
+	assert_has(c->html, "id=\"approve-code-1\" name=\"code\"");
+	/*
+	 * The requester cannot approve it; nor can the account concerned.  Told
+	 * before the password and code count: a refusal spends no code.
+	 */
 	assert_int_equal(request(c, c->admin_tok, "/admin/approvals/1/approve", NULL,
-				 form(body, sizeof(body), c->admin_csrf,
-				      "admin_password=Kasumi-ga-seki-42%21")), 403);
+				 form(body, sizeof(body), c->admin_csrf, "")), 403);
+	assert_tr(c->html, "en", "admin.error.same_person");
+	assert_int_equal(request(c, c->admin_tok, "/admin/approvals/1/approve", NULL,
+				 decision(c, body, sizeof(body), c->admin_csrf,
+					  "Kasumi-ga-seki-42%21", boss_key)), 403);
 	assert_tr(c->html, "en", "admin.error.same_person");
 	char tok[SK_TOKEN_LEN + 1], csrf[SK_TOKEN_LEN + 1];
 	session_for(c, "hanako", tok, csrf);
 	assert_int_equal(request(c, tok, "/admin/approvals/1/approve", NULL,
-				 form(body, sizeof(body), csrf,
-				      "admin_password=Sakura-zaka-9-3%21")), 403);
+				 decision(c, body, sizeof(body), csrf, "Sakura-zaka-9-3%21",
+					  hanako_key)), 403);
 	assert_tr(c->html, "en", "admin.error.same_person");
-	/* A wrong password decides nothing. */
-	assert_int_equal(request(c, tok, "/admin/approvals/1/reject", NULL,
-				 form(body, sizeof(body), csrf, "admin_password=x")), 401);
-	assert_int_equal(mfa_devices(c, "hanako"), 1);
-	/* A third administrator approves; the request runs. */
+	/* A third administrator: kenji, whose promotion (request #2) hanako may decide. */
 	(void)test_add_user(c->t, "kenji", SK_ROLE_USER, "Toranomon-2-2-1$");
 	{
 		sk_actor boss = {"boss", ADDR, 0};
 		assert_int_equal(sk_account_set_role(c->t->ctx, &boss, "kenji", SK_ROLE_ADMIN),
 				 SK_ERR_APPROVAL);
 	}
-	/* hanako approves kenji's promotion (request #2), then kenji decides #1. */
+	/* A wrong password decides nothing; nor does the password alone, or a wrong code. */
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 form(body, sizeof(body), csrf, "admin_password=x&code=123456")), 401);
+	assert_tr(c->html, "en", "admin.error.approver_auth");
 	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
 				 form(body, sizeof(body), csrf,
-				      "admin_password=Sakura-zaka-9-3%21")), 200);
+				      "admin_password=Sakura-zaka-9-3%21")), 401);
+	assert_tr(c->html, "en", "admin.error.approver_auth");
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 form(body, sizeof(body), csrf,
+				      "admin_password=Sakura-zaka-9-3%21&code=12345x")), 401);
+	assert_int_equal(user(c, "kenji").role, SK_ROLE_USER);
+	/* Password and a fresh code: approved, and kenji is an administrator. */
+	assert_int_equal(request(c, tok, "/admin/approvals/2/approve", NULL,
+				 decision(c, body, sizeof(body), csrf, "Sakura-zaka-9-3%21",
+					  hanako_key)), 200);
 	assert_tr(c->html, "en", "admin.notice.approved");
 	assert_int_equal(user(c, "kenji").role, SK_ROLE_ADMIN);
+	/* kenji, without a device while MFA is required, is told to finish his sign-in. */
 	char ktok[SK_TOKEN_LEN + 1], kcsrf[SK_TOKEN_LEN + 1];
 	session_for(c, "kenji", ktok, kcsrf);
 	assert_int_equal(request(c, ktok, "/admin/approvals/1/approve", NULL,
 				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				      "admin_password=Toranomon-2-2-1%24")), 409);
+	assert_tr(c->html, "en", "admin.error.approver_setup");
+	assert_int_equal(mfa_devices(c, "hanako"), 1);
+	/* kenji decides #1 with his password and code; the request runs. */
+	(void)enroll_app(c->t, user(c, "kenji").id, "phone", kenji_key, sizeof(kenji_key));
+	decision(c, used, sizeof(used), kcsrf, "Toranomon-2-2-1%24", kenji_key);
+	assert_int_equal(request(c, ktok, "/admin/approvals/1/approve", NULL, used), 200);
 	assert_int_equal(mfa_devices(c, "hanako"), 0);
 	assert_has(c->html, "<tr data-approval=\"1\" data-state=\"approved\">");
 	/* Decided once only. */
 	assert_int_equal(request(c, ktok, "/admin/approvals/1/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 409);
+				 form(body, sizeof(body), kcsrf, "")), 409);
 	assert_tr(c->html, "en", "admin.error.approval_state");
 	assert_int_equal(request(c, ktok, "/admin/approvals/99/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 404);
+				 form(body, sizeof(body), kcsrf, "")), 404);
 
 	/* With several administrators, creating one: a user now, the role on approval. */
 	assert_int_equal(request(c, c->admin_tok, "/admin/users/new", NULL,
@@ -1204,16 +1373,20 @@ test_console_mfa_reset_and_approvals(void **state)
 				 form(body, sizeof(body), c->admin_csrf, "")), 202);
 	assert_has(c->html, "Request #4 waits");
 	assert_hasnt(c->html, "id=\"initial-password\"");
+	/* The code that decided #1 is spent (the clock has not moved): a replay. */
+	assert_int_equal(request(c, ktok, "/admin/approvals/4/approve", NULL, used), 401);
+	assert_tr(c->html, "en", "admin.error.approver_replay");
+	assert_int_equal(user(c, "hanako").must_change, 0);
 	assert_int_equal(request(c, ktok, "/admin/approvals/4/approve", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				 decision(c, body, sizeof(body), kcsrf, "Toranomon-2-2-1%24",
+					  kenji_key)), 200);
 	assert_has(c->html, "<code id=\"initial-password\"");
 	assert_has(c->html, "id=\"initial-password-user\" href=\"/admin/users/hanako\"");
 	assert_int_equal(user(c, "hanako").must_change, 1);
 	/* Rejected: nothing happens. */
 	assert_int_equal(request(c, ktok, "/admin/approvals/3/reject", NULL,
-				 form(body, sizeof(body), kcsrf,
-				      "admin_password=Toranomon-2-2-1%24")), 200);
+				 decision(c, body, sizeof(body), kcsrf, "Toranomon-2-2-1%24",
+					  kenji_key)), 200);
 	assert_tr(c->html, "en", "admin.notice.rejected");
 	assert_has(c->html, "<tr data-approval=\"3\" data-state=\"rejected\">");
 	assert_int_equal(user(c, "saburo").role, SK_ROLE_USER);
@@ -1235,6 +1408,146 @@ test_console_mfa_reset_and_approvals(void **state)
 			 200);
 	assert_has(c->html, "data-action=\"mfa.reset\"");
 	assert_hasnt(c->html, "data-action=\"approval.execute\"");
+	console_free(c);
+}
+
+/* The token text shown on the page (Base64url: nothing to unescape). */
+static void
+shown_token(const char *html, char out[SK_APITOKEN_LEN + 1])
+{
+	static const char open[] = "<code id=\"new-token\" class=\"setup-key\">";
+	const char *p = strstr(html, open);
+
+	assert_non_null(p);
+	p += strlen(open);
+	assert_int_equal(strncmp(p, "skt_", 4), 0);
+	memcpy(out, p, SK_APITOKEN_LEN);
+	out[SK_APITOKEN_LEN] = '\0';
+	assert_int_equal(p[SK_APITOKEN_LEN], '<');
+}
+
+/* C6 in the console: create (shown once), list, revoke; auditors only look. */
+static void
+test_console_tokens(void **state)
+{
+	struct console *c = console_new();
+	char body[512], token[SK_APITOKEN_LEN + 1], want[64];
+	sk_apitoken tk;
+
+	(void)state;
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", NULL, NULL), 200);
+	check_common(c->html, "en", 1);
+	assert_tr(c->html, "en", "admin.tokens.none");
+	/* min/max of the expiry: tomorrow to a year less a day (t->now is 2023-11-14). */
+	assert_has(c->html, "value=\"2024-02-12\" min=\"2023-11-15\" max=\"2024-11-12\"");
+
+	/* Created for taro, scope read: shown once, and it works. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=backup&scope=read&expires=2024-01-31")), 200);
+	check_common(c->html, "en", 2);
+	assert_has(c->html, "Token #1 created.");
+	shown_token(c->html, token);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, &tk, NULL), SK_OK);
+	assert_int_equal(tk.scope, SK_SCOPE_READ);
+	assert_int_equal(tk.expires_at, 1706745599); /* 2024-01-31 23:59:59 UTC */
+	assert_string_equal(tk.created_by, "boss");
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"active\">");
+	assert_has(c->html, "href=\"/admin/users/taro\">taro</a>");
+	/* Listed later without the token: only its hash is kept. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=TARO", NULL), 200);
+	assert_has(c->html, "<tr data-token=\"1\"");
+	assert_hasnt(c->html, token);
+	assert_hasnt(c->html, "id=\"new-token\"");
+	assert_has(c->html, "value=\"taro\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=boss", NULL), 200);
+	assert_hasnt(c->html, "<tr data-token=\"1\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=nobody", NULL), 404);
+	assert_tr(c->html, "en", "admin.error.not_found");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens", "owner=%3Cx%3E", NULL), 404);
+	assert_has(c->html, "value=\"&lt;x&gt;\"");
+	/* The account's page links to its tokens. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/users/taro", NULL, NULL), 200);
+	assert_has(c->html, "id=\"user-tokens\" href=\"/admin/tokens?owner=taro\"");
+
+	/* What the library refuses, said on the page; the form keeps its values. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=ops&scope=admin&expires=2024-01-31")), 403);
+	assert_tr(c->html, "en", "admin.error.token_admin_scope");
+	assert_has(c->html, "<option value=\"admin\" selected>");
+	assert_has(c->html, "value=\"ops\"");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=backup&scope=read&expires=2024-01-31")), 409);
+	assert_tr(c->html, "en", "admin.error.token_exists");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=read&expires=2025-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_expiry");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=read&expires=")), 400);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=bad%20name&scope=read&expires=2024-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_name");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=nobody&name=x&scope=read&expires=2024-01-31")), 404);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=taro&name=x&scope=root&expires=2024-01-31")), 400);
+	assert_tr(c->html, "en", "admin.error.token_scope");
+	/* An administrator's token may have scope admin. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->admin_csrf,
+				      "owner=boss&name=ops&scope=admin&expires=2024-01-31")), 200);
+	assert_has(c->html, "Token #2 created.");
+	assert_hasnt(c->html, token); /* the first one is not shown again */
+
+	/* The auditor sees the list, with no form, and cannot revoke or create. */
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens", NULL, NULL), 200);
+	check_common(c->html, "en", 0);
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"active\">");
+	assert_hasnt(c->html, "revoke-token-");
+	assert_hasnt(c->html, "id=\"create-token\"");
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->auditor_csrf, "")), 403);
+	assert_int_equal(request(c, c->auditor_tok, "/admin/tokens/new", NULL,
+				 form(body, sizeof(body), c->auditor_csrf,
+				      "owner=eve&name=mine&scope=read&expires=2024-01-31")), 403);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_OK);
+	/* A plain user gets nothing. */
+	assert_int_equal(request(c, c->user_tok, "/admin/tokens", NULL, NULL), 403);
+
+	/* Revoke: CSRF needed; then the token is refused; twice is an error. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL, "csrf=x"), 403);
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_OK);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL, NULL), 303);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 200);
+	assert_tr(c->html, "en", "admin.notice.token_revoked");
+	assert_has(c->html, "<tr data-token=\"1\" data-state=\"revoked\">");
+	assert_hasnt(c->html, "revoke-token-1\"");
+	assert_has(c->html, "revoke-token-2\"");
+	assert_int_equal(sk_apitoken_verify(c->t->ctx, token, NULL, NULL), SK_ERR_AUTH);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 409);
+	assert_tr(c->html, "en", "admin.error.token_revoked");
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/99/revoke", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 404);
+	assert_int_equal(request(c, c->admin_tok, "/admin/tokens/1/delete", NULL,
+				 form(body, sizeof(body), c->admin_csrf, "")), 404);
+
+	/* Audited, never with the token text. */
+	assert_int_equal(request(c, c->admin_tok, "/admin/audit", "action=token.", NULL), 200);
+	assert_has(c->html, "data-action=\"token.create\"");
+	assert_has(c->html, "data-action=\"token.revoke\"");
+	assert_tr(c->html, "en", "action.token.create");
+	snprintf(want, sizeof(want), "%.20s", token + 4);
+	assert_hasnt(c->html, want);
+	sodium_memzero(token, sizeof(token));
 	console_free(c);
 }
 
@@ -1284,6 +1597,7 @@ main(void)
 		cmocka_unit_test(test_new_user),
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_approvals),
+		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_catalog),
@@ -1291,6 +1605,7 @@ main(void)
 		cmocka_unit_test(test_console_accounts),
 		cmocka_unit_test(test_console_mfa_reset_and_approvals),
 		cmocka_unit_test(test_console_audit_pages),
+		cmocka_unit_test(test_console_tokens),
 	};
 
 	if (sodium_init() < 0)

@@ -40,6 +40,8 @@ static const char *const required_keys[] = {
 	"result.ok", "result.fail", "result.locked", "result.denied",
 	"role.admin", "role.user", "role.auditor",
 	"device.type.totp-app", "device.type.totp-token", "device.type.hotp-token",
+	"error.secret_empty", "error.secret_base32", "error.secret_short",
+	"error.secret_long", "error.enroll_token",
 };
 
 static void
@@ -402,7 +404,7 @@ test_enroll(void **state)
 		for (codes = 1; codes <= 2; codes++) {
 			page_base pb = base(langs[i], "/login/enroll");
 			page_enroll_data d = {"/login/enroll", svg, "JBSW Y3DP EHPK 3PXP",
-					      "iPhone", codes, 6, 30};
+					      "iPhone", codes, 6, 30, 0};
 			sk_buf b;
 			char *h;
 
@@ -436,11 +438,76 @@ test_enroll(void **state)
 	}
 }
 
+/* The app's page offers the token; the token's page has no key and echoes no secret. */
+static void
+test_enroll_token(void **state)
+{
+	size_t i;
+	unsigned codes;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		page_base pb = base(langs[i], "/login/enroll");
+		page_enroll_data d = {"/login/enroll", "<svg></svg>", "JBSW Y3DP", "iPhone", 2, 6, 30, 0};
+		sk_buf b;
+		char *h;
+
+		buf_init(&b);
+		page_enroll(&b, &pb, &d);
+		h = take(&b);
+		assert_has(h, "<nav class=\"choice\"");
+		assert_has(h, "<a id=\"type-app\" href=\"/login/enroll\" aria-current=\"page\">");
+		assert_has(h, "<a id=\"type-token\" href=\"/login/enroll?type=token\">");
+		assert_null(strstr(h, "token_secret"));
+		assert_null(strstr(h, "name=\"type\""));
+		free(h);
+
+		for (codes = 1; codes <= 2; codes++) {
+			d = (page_enroll_data){"/account/devices/add", NULL, NULL, EVIL, codes, 6, 30, 1};
+			pb = base(langs[i], "/account/devices/add?type=token");
+			pb.user = "bob";
+			pb.error = tr(langs[i], "error.secret_base32");
+			buf_init(&b);
+			page_enroll(&b, &pb, &d);
+			h = take(&b);
+			check_common(h, langs[i], 1);
+			assert_has(h, "<a id=\"type-app\" href=\"/account/devices/add\">");
+			assert_has(h, "<a id=\"type-token\" href=\"/account/devices/add?type=token\" "
+				   "aria-current=\"page\">");
+			assert_has(h, "action=\"/account/devices/add\"");
+			assert_has(h, "<input type=\"hidden\" name=\"type\" value=\"totp-token\">");
+			assert_has(h, "<label for=\"token_secret\">");
+			/* Never a value: the secret is typed, never sent back. */
+			assert_has(h, "<input id=\"token_secret\" name=\"token_secret\" type=\"text\" "
+				   "maxlength=\"160\" class=\"secret\" autocomplete=\"off\" "
+				   "autocapitalize=\"characters\" spellcheck=\"false\" "
+				   "aria-describedby=\"token_secret-help\" required>");
+			assert_has(h, "id=\"token_secret-help\"");
+			assert_has(h, "value=\"" EVIL_ESC "\"");
+			assert_null(strstr(h, "id=\"qr\""));
+			assert_null(strstr(h, "id=\"setup-key\""));
+			assert_null(strstr(h, "id=\"leave-warning\""));
+			/* (English text has apostrophes, escaped: compare Japanese.) */
+			if (langs[i][0] == 'j') {
+				assert_has(h, tr("ja", "enroll.token_text"));
+				assert_has(h, tr("ja", "enroll.token_lost_warning"));
+				assert_has(h, tr("ja", codes == 2 ? "enroll.token_codes_text" :
+						 "enroll.token_code_text"));
+			}
+			assert_int_equal(strstr(h, "id=\"code2\" name=\"code2\"") != NULL, codes == 2);
+			assert_has(h, "id=\"code1\" name=\"code1\"");
+			assert_has(h, "id=\"cancel\" href=\"/account\"");
+			assert_has(h, "lang=ja\"");
+			free(h);
+		}
+	}
+}
+
 static void
 test_enroll_from_account(void **state)
 {
 	page_base pb = base("ja", "/account/devices/add");
-	page_enroll_data d = {"/account/devices/add", "<svg></svg>", "ABCD", EVIL, 2, 8, 60};
+	page_enroll_data d = {"/account/devices/add", "<svg></svg>", "ABCD", EVIL, 2, 8, 60, 0};
 	sk_buf b;
 	char *h;
 
@@ -672,7 +739,7 @@ test_escaping(void **state)
 	page_session ses = {1, EVIL, EVIL, 0, 0, 0};
 	page_event ev = {1, EVIL, EVIL, EVIL};
 	page_account_data d = {EVIL, EVIL, EVIL, 0, &dev, 1, 10, &ses, 1, &ev, 1};
-	page_enroll_data ed = {"/login/enroll", "<svg></svg>", EVIL, EVIL, 2, 6, 30};
+	page_enroll_data ed = {"/login/enroll", "<svg></svg>", EVIL, EVIL, 2, 6, 30, 0};
 	sk_recovery_set set;
 	sk_policy p = policy(SK_POLICY_AWS);
 	sk_buf b;
@@ -757,6 +824,10 @@ test_css(void **state)
 	assert_non_null(strstr(page_css, "code.setup-key"));
 	assert_non_null(strstr(page_css, "@media print"));
 	assert_non_null(strstr(page_css, ":focus-visible"));
+	/* The console's rules too: every page loads this one file. */
+	assert_non_null(strstr(page_css, "main.admin{max-width:76rem}"));
+	assert_non_null(strstr(page_css, "nav.admin-nav{"));
+	assert_non_null(strstr(page_css, ".admin-actions{"));
 	/* ASCII only: the stylesheet's charset never matters. */
 	for (const char *c = page_css; *c; c++)
 		assert_true((unsigned char)*c < 0x80);
@@ -775,6 +846,7 @@ main(void)
 		cmocka_unit_test(test_change_password),
 		cmocka_unit_test(test_change_password_failed),
 		cmocka_unit_test(test_enroll),
+		cmocka_unit_test(test_enroll_token),
 		cmocka_unit_test(test_enroll_from_account),
 		cmocka_unit_test(test_recovery_codes),
 		cmocka_unit_test(test_mfa),

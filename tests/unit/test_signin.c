@@ -494,6 +494,236 @@ test_step_enforcement(void **state)
 	test_env_free(t);
 }
 
+/* A hardware token's secret as typed from its sheet: each problem named. */
+static void
+test_token_secret_check(void **state)
+{
+	static const struct {
+		const char *secret;
+		sk_secret_problem want;
+	} cases[] = {
+		{NULL, SK_SECRET_EMPTY},
+		{"", SK_SECRET_EMPTY},
+		{" - \t ", SK_SECRET_EMPTY},
+		{"JBSWY3DPEHPK3PXP", SK_SECRET_OK},               /* 16 characters: 80 bits */
+		{"jbsw y3dp-ehpk 3pxp", SK_SECRET_OK},            /* as a person types it */
+		{"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", SK_SECRET_OK},
+		{"JBSWY3DP=EHPK3PXP", SK_SECRET_NOT_BASE32},     /* misplaced padding */
+		{"JBSWY3DPEHPK3PX8", SK_SECRET_NOT_BASE32},      /* 8 is not Base32 */
+		{"JBSWY3DPEHPK3PX0", SK_SECRET_NOT_BASE32},
+		{"JBSWY3DPEHPK3PXP9", SK_SECRET_NOT_BASE32},
+		{"JBSWY3DPEHPK3PXPA", SK_SECRET_NOT_BASE32},     /* a character too many */
+		{"3132333435363738393031323334", SK_SECRET_NOT_BASE32}, /* hex, not Base32 */
+		{"JBSWY3DPEHPK3P", SK_SECRET_TOO_SHORT},         /* 70 bits */
+		{"JBSWY3DP", SK_SECRET_TOO_SHORT},
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		 "AAAAAAAAAAAAAAAAAAAAAAAA", SK_SECRET_TOO_LONG}, /* 104 characters: 65 bytes */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (sk_mfa_token_secret_check(cases[i].secret) != cases[i].want)
+			fail_msg("case %zu (%s): %d, want %d", i,
+				 cases[i].secret ? cases[i].secret : "NULL",
+				 sk_mfa_token_secret_check(cases[i].secret), cases[i].want);
+}
+
+/*
+ * The first sign-in with a hardware TOTP token: its secret typed in, two
+ * consecutive codes from it, then sign-in with its next code.  The
+ * enrollment is never shown back (the secret came from the person).
+ */
+static void
+test_enroll_token(void **state)
+{
+	static const char seed[] = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"; /* RFC 6238's key */
+	test_env *t = test_env_new(NULL);
+	sk_enrollment e, shown;
+	sk_recovery_set codes;
+	sk_signin s;
+	char c1[SK_OTP_CODE_MAX + 1], c2[SK_OTP_CODE_MAX + 1], code[SK_OTP_CODE_MAX + 1];
+	int64_t id;
+	unsigned n = 9;
+
+	(void)state;
+	id = test_add_user(t, "kana", SK_ROLE_USER, USER_PW);
+	signin_to(t, &s, "kana", USER_PW, SK_STEP_ENROLL_MFA);
+	/* A secret that is not one is refused before anything is stored. */
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN,
+						"JBSWY3DP", &e), SK_ERR_INVALID);
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN,
+						NULL, &e), SK_ERR_INVALID);
+	assert_int_equal(s.enroll_device_id, 0);
+	assert_int_equal(sk_signin_enroll_begin(t->ctx, &s, "fob", SK_DEVICE_TOTP_TOKEN, seed, &e),
+			 SK_OK);
+	assert_int_equal(s.enroll_device_id, e.device_id);
+	sk_enrollment_clear(&e);
+	/* A pending token is not shown again, unlike a pending app. */
+	assert_int_equal(sk_mfa_enroll_show(t->ctx, id, s.enroll_device_id, &shown),
+			 SK_ERR_NOTFOUND);
+	assert_string_equal(shown.secret, "");
+	/* Codes from another secret do not confirm it; the token's own do. */
+	totp_at(t, "JBSWY3DPEHPK3PXP", t->now - 30, c1);
+	totp_at(t, "JBSWY3DPEHPK3PXP", t->now, c2);
+	assert_int_equal(sk_signin_enroll_confirm(t->ctx, &s, c1, c2, &codes), SK_ERR_AUTH);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now - 30, c1);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now, c2);
+	assert_int_equal(sk_signin_enroll_confirm(t->ctx, &s, c1, c2, &codes), SK_OK);
+	assert_int_equal(s.step, SK_STEP_DONE);
+	assert_int_equal(codes.count, t->cfg.recovery_codes);
+	sk_recovery_set_clear(&codes);
+	assert_int_equal(sk_mfa_count(t->ctx, id, &n), SK_OK);
+	assert_int_equal(n, 1);
+	/* The next sign-in takes the token's next code; the enrolling one is spent. */
+	signin_to(t, &s, "kana", USER_PW, SK_STEP_MFA);
+	assert_int_equal(mfa(t, &s, c2), SK_ERR_REPLAY);
+	totp_at(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", t->now + 30, code);
+	assert_int_equal(mfa(t, &s, code), SK_OK);
+	assert_int_equal(s.step, SK_STEP_DONE);
+	test_env_free(t);
+}
+
+/* Counts audit events with this action and result. */
+struct count_events {
+	const char *action, *result;
+	int n;
+};
+
+static int
+count_event(void *arg, const sk_audit_event *e)
+{
+	struct count_events *c = arg;
+
+	if (strcmp(e->action, c->action) == 0 && strcmp(e->result, c->result) == 0)
+		c->n++;
+	return 0;
+}
+
+static int
+events(test_env *t, const char *action, const char *result)
+{
+	struct count_events c = {action, result, 0};
+
+	assert_true(sk_audit_list(t->ctx, 0, count_event, &c) >= 0);
+	return c.n;
+}
+
+static int
+step_up(test_env *t, const char *name, const char *password, const char *code)
+{
+	int64_t retry = -1;
+	int r = sk_signin_step_up(t->ctx, name, ADDR, password, strlen(password), code, &retry);
+
+	if (r != SK_ERR_LOCKED)
+		assert_int_equal(retry, 0);
+	else
+		assert_true(retry > t->now);
+	return r;
+}
+
+/*
+ * Step-up before deciding a request (C4): password and, with a device, a
+ * fresh code - the check the CLI and the console's approvals share.
+ */
+static void
+test_step_up(void **state)
+{
+	test_env *t = test_env_new(NULL);
+	sk_actor local = test_local_actor();
+	sk_recovery_set rc;
+	sk_signin s;
+	char secret[128], code[SK_OTP_CODE_MAX + 1], wrong[SK_OTP_CODE_MAX + 1];
+	int64_t id;
+
+	(void)state;
+	id = test_add_user(t, "ayumi", SK_ROLE_USER, USER_PW);
+	/* MFA is required and ayumi has no device yet: she finishes her sign-in first. */
+	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "ayumi"), 0);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, NULL), SK_ERR_STATE);
+	assert_int_equal(events(t, "signin.stepup", "denied"), 1);
+
+	enroll_app(t, id, "phone", secret, sizeof(secret));
+	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "ayumi"), 1);
+	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "AYUMI"), 1);
+	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "nobody"), 0);
+	/* She signs in with the next code. */
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	signin_to(t, &s, "ayumi", USER_PW, SK_STEP_MFA);
+	assert_int_equal(mfa(t, &s, code), SK_OK);
+
+	/* The code that signed her in cannot confirm again; nor can none. */
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_ERR_REPLAY);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, NULL), SK_ERR_AUTH);
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	snprintf(wrong, sizeof(wrong), "%06d", (atoi(code) + 1) % 1000000);
+	/* A wrong password with the right code: refused, and the code is not spent. */
+	assert_int_equal(step_up(t, "ayumi", "not-her-password", code), SK_ERR_AUTH);
+	assert_int_equal(events(t, "signin.stepup", "fail"), 3);
+	/* Password and the fresh code: confirmed; the same code twice: replay. */
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_OK);
+	assert_int_equal(events(t, "signin.stepup", "ok"), 1);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_ERR_REPLAY);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, wrong), SK_ERR_AUTH);
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_OK);
+	/* A recovery code is no one-time code here. */
+	assert_int_equal(sk_recovery_generate(t->ctx, id, "ayumi", ADDR, &rc), SK_OK);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, rc.codes[0]), SK_ERR_AUTH);
+	sk_recovery_set_clear(&rc);
+	/* Unknown names: the same answer, after the same work. */
+	assert_int_equal(step_up(t, "nobody", USER_PW, code), SK_ERR_AUTH);
+	assert_int_equal(step_up(t, "<bad name>", USER_PW, NULL), SK_ERR_AUTH);
+
+	/* Wrong codes are charged to the second-factor lockout: it bites. */
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_OK);  /* counters back to 0 */
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	snprintf(wrong, sizeof(wrong), "%06d", (atoi(code) + 1) % 1000000);
+	for (int i = 0; i < (int)t->cfg.per_address.threshold - 1; i++)
+		assert_int_equal(step_up(t, "ayumi", USER_PW, wrong), SK_ERR_AUTH);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, wrong), SK_ERR_LOCKED);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_ERR_LOCKED);
+	assert_true(events(t, "signin.stepup", "locked") >= 1);
+	t->now += t->cfg.per_address.max_seconds + 30;
+	totp_at(t, secret, t->now, code);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_OK);
+
+	/* A disabled account, and one that must change an issued password. */
+	assert_int_equal(sk_account_set_disabled(t->ctx, &local, "ayumi", 1), SK_OK);
+	t->now += 30;
+	totp_at(t, secret, t->now, code);
+	assert_int_equal(step_up(t, "ayumi", USER_PW, code), SK_ERR_DISABLED);
+	assert_int_equal(sk_account_set_disabled(t->ctx, &local, "ayumi", 0), SK_OK);
+	{
+		char initial[SK_INITIAL_PASSWORD_MAX];
+		assert_int_equal(sk_account_reset_password(t->ctx, &local, "ayumi", initial), SK_OK);
+		assert_int_equal(step_up(t, "ayumi", initial, code), SK_ERR_STATE);
+		sodium_memzero(initial, sizeof(initial));
+	}
+
+	/* Without a device and MFA optional: the password alone. */
+	{
+		sk_config cfg;
+		test_env *o;
+
+		test_config(&cfg);
+		cfg.mfa_required = SK_MFA_OPTIONAL;
+		o = test_env_new(&cfg);
+		(void)test_add_user(o, "ken", SK_ROLE_ADMIN, USER_PW);
+		assert_int_equal(sk_signin_step_up_needs_code(o->ctx, "ken"), 0);
+		assert_int_equal(step_up(o, "ken", "wrong", NULL), SK_ERR_AUTH);
+		assert_int_equal(step_up(o, "ken", USER_PW, NULL), SK_OK);
+		assert_int_equal(step_up(o, "ken", USER_PW, ""), SK_OK);
+		test_env_free(o);
+	}
+	test_env_free(t);
+}
+
 static void
 test_signin_timeout(void **state)
 {
@@ -883,6 +1113,9 @@ main(void)
 		cmocka_unit_test(test_enroll_race),
 		cmocka_unit_test(test_enroll_one_code),
 		cmocka_unit_test(test_step_enforcement),
+		cmocka_unit_test(test_token_secret_check),
+		cmocka_unit_test(test_enroll_token),
+		cmocka_unit_test(test_step_up),
 		cmocka_unit_test(test_signin_timeout),
 		cmocka_unit_test(test_disabled_expired),
 		cmocka_unit_test(test_signin_bound_to_account),
