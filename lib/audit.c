@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "sekisho/account.h"
 #include "sekisho/audit.h"
 
 static void
@@ -126,6 +127,22 @@ struct verify_state {
 	uint8_t prev[SK_HASH_LEN];
 	int64_t bad_seq;
 };
+
+int
+sk_audit_session(sk_ctx *ctx, const char *user, const char *service, const char *rhost,
+		 const char *tty, int open)
+{
+	char name[SK_NAME_MAX + 1], svc[64], term[64], host[SK_ADDR_MAX], detail[SK_DETAIL_MAX];
+
+	if (user == NULL || sk_account_name_normalize(user, name) != SK_OK)
+		memcpy(name, "(invalid)", sizeof("(invalid)"));
+	sk__printable(svc, sizeof(svc), service);
+	sk__printable(term, sizeof(term), tty);
+	sk__printable(host, sizeof(host), rhost);
+	snprintf(detail, sizeof(detail), "service=%s tty=%s", svc, term);
+	return sk_audit(ctx, name, open ? "session.open" : "session.close", name, host, "ok",
+			detail);
+}
 
 static int
 verify_one(void *arg, const sk_audit_event *e)

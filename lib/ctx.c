@@ -239,6 +239,18 @@ sk__strlcpy(char *dst, const char *src, size_t size)
 	return SK_OK;
 }
 
+void
+sk__printable(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	if (size == 0)
+		return;
+	for (; src != NULL && src[n] != '\0' && n + 1 < size; n++)
+		dst[n] = src[n] > 0x20 && src[n] < 0x7f ? src[n] : '?';
+	dst[n] = '\0';
+}
+
 const char *
 sk__role_name(int role)
 {

@@ -48,6 +48,13 @@ void sk__rollback(sk_ctx *ctx);
 /* Ends a transaction: commit when r == SK_OK, else roll back; returns r (or the commit error). */
 int sk__finish(sk_ctx *ctx, int r);
 
+/*
+ * Copies src (NULL = "") into dst, truncated to size - 1 bytes, with every
+ * byte that is not printable ASCII (0x21-0x7e) replaced by '?': for values a
+ * front-end passes through into audit details (PAM service, tty, host).
+ */
+void sk__printable(char *dst, size_t size, const char *src);
+
 /* Bounded string copy; returns SK_ERR_TOOLONG when src does not fit (dst is then ""). */
 int sk__strlcpy(char *dst, const char *src, size_t size);
 

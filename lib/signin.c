@@ -84,9 +84,30 @@ mfa_required(sk_ctx *ctx, const sk_user *u)
 }
 
 /*
+ * DONE only once it is recorded: a front-end that renders s->step must never
+ * see a finished sign-in that the store and audit log do not.
+ */
+static int
+record_done(sk_ctx *ctx, sk_signin *s, sk_user *u, const char *how)
+{
+	int r;
+
+	u->last_signin_at = sk_ctx_now(ctx);
+	(void)sk__strlcpy(u->last_signin_addr, s->addr, sizeof(u->last_signin_addr));
+	if ((r = sk__begin(ctx)) != SK_OK)
+		return r;
+	if ((r = ST(ctx)->user_update(ctx->store, u)) == SK_OK)
+		r = sk_audit(ctx, u->name, "signin.ok", u->name, s->addr, "ok", how);
+	if ((r = sk__finish(ctx, r)) == SK_OK)
+		s->step = SK_STEP_DONE;
+	return r;
+}
+
+/*
  * Decides the next step.  A user who has a device proves it before changing
  * an issued password, so an administrator's password reset alone never
- * lets someone past the second factor.
+ * lets someone past the second factor.  A sign-in whose first factor was
+ * checked elsewhere never changes the password (it never saw it).
  */
 static int
 advance(sk_ctx *ctx, sk_signin *s, sk_user *u)
@@ -100,7 +121,7 @@ advance(sk_ctx *ctx, sk_signin *s, sk_user *u)
 
 	if (!s->mfa_ok && devices > 0)
 		next = SK_STEP_MFA;
-	else if (u->must_change)
+	else if (u->must_change && !s->external_first)
 		next = SK_STEP_CHANGE_PASSWORD;
 	else if (!s->mfa_ok && mfa_required(ctx, u))
 		next = SK_STEP_ENROLL_MFA;
@@ -110,20 +131,12 @@ advance(sk_ctx *ctx, sk_signin *s, sk_user *u)
 		s->step = next;
 		return SK_OK;
 	}
-	/* DONE only once it is recorded: a front-end that renders s->step must
-	 * never see a finished sign-in that the store and audit log do not. */
-	u->last_signin_at = sk_ctx_now(ctx);
-	(void)sk__strlcpy(u->last_signin_addr, s->addr, sizeof(u->last_signin_addr));
-	if ((r = sk__begin(ctx)) != SK_OK)
-		return r;
-	if ((r = ST(ctx)->user_update(ctx->store, u)) == SK_OK)
-		r = sk_audit(ctx, u->name, "signin.ok", u->name, s->addr, "ok",
-			     s->used_recovery ? "with recovery code"
-			     : s->mfa_ok      ? "with second factor"
+	return record_done(ctx, s, u,
+			   s->external_first ? (s->used_recovery ? "external first factor, recovery code"
+								 : "external first factor, second factor")
+			   : s->used_recovery ? "with recovery code"
+			   : s->mfa_ok        ? "with second factor"
 					      : "password only");
-	if ((r = sk__finish(ctx, r)) == SK_OK)
-		s->step = SK_STEP_DONE;
-	return r;
 }
 
 int
@@ -141,6 +154,8 @@ sk_signin_password(sk_ctx *ctx, sk_signin *s, const char *name, const char *pass
 	memset(&u, 0, sizeof(u));
 	if ((r = enter(ctx, s, SK_STEP_PASSWORD, NULL)) != SK_OK)
 		return r;
+	if (s->external_first)
+		return SK_ERR_STATE;
 	if (password == NULL)
 		return SK_ERR_INVALID;
 	/* A name that breaks the rules is an unknown user, under one shared key. */
@@ -198,6 +213,8 @@ sk_signin_change_password(sk_ctx *ctx, sk_signin *s, const char *old_pw, size_t 
 	sk_user u;
 	int r;
 
+	if (s->external_first)
+		return SK_ERR_STATE;
 	if ((r = enter(ctx, s, SK_STEP_CHANGE_PASSWORD, &u)) != SK_OK)
 		return r;
 	r = sk_account_change_password(ctx, s->user_id, s->addr, old_pw, old_len, new_pw,
@@ -236,6 +253,9 @@ sk_signin_enroll_begin(sk_ctx *ctx, sk_signin *s, const char *device_name,
 	sk_user u;
 	int r;
 
+	/* Enrolling needs the password; an external sign-in never saw it. */
+	if (s->external_first)
+		return SK_ERR_STATE;
 	if ((r = enter(ctx, s, SK_STEP_ENROLL_MFA, &u)) != SK_OK)
 		return r;
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
@@ -255,6 +275,8 @@ sk_signin_enroll_confirm(sk_ctx *ctx, sk_signin *s, const char *code1, const cha
 	int r;
 
 	memset(codes, 0, sizeof(*codes));
+	if (s->external_first)
+		return SK_ERR_STATE;
 	if ((r = enter(ctx, s, SK_STEP_ENROLL_MFA, &u)) != SK_OK)
 		return r;
 	if ((r = still_no_device(ctx, s)) != SK_OK)
@@ -334,4 +356,97 @@ int
 sk_signin_recovery(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at)
 {
 	return second_factor(ctx, s, code, 1, retry_at);
+}
+
+int
+sk_signin_code(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at)
+{
+	char digits[SK_OTP_CODE_MAX + 1];
+	size_t n = 0;
+	int only_digits = 1, r;
+
+	if (code == NULL)
+		return SK_ERR_INVALID;
+	/* The shape is not secret: the same rule the CLI's prompt applies. */
+	for (const char *p = code; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if (*p < '0' || *p > '9' || n == SK_OTP_CODE_MAX) {
+			only_digits = 0;
+			break;
+		}
+		digits[n++] = *p;
+	}
+	digits[n] = '\0';
+	if (only_digits)
+		r = sk_signin_mfa(ctx, s, digits, retry_at);
+	else
+		r = sk_signin_recovery(ctx, s, code, retry_at);
+	sodium_memzero(digits, sizeof(digits));
+	return r;
+}
+
+int
+sk_signin_second_factor_start(sk_ctx *ctx, sk_signin *s, const char *name, const char *from,
+			      const char *via, int *has_mfa)
+{
+	sk_user u;
+	char norm[SK_NAME_MAX + 1], how[64], detail[SK_DETAIL_MAX];
+	unsigned devices = 0;
+	int64_t now = sk_ctx_now(ctx);
+	int r;
+
+	if (has_mfa != NULL)
+		*has_mfa = 0;
+	sk_signin_start(ctx, s, from);
+	s->external_first = 1; /* stays at PASSWORD until it succeeds; that step refuses it */
+	if (name == NULL || has_mfa == NULL)
+		return SK_ERR_INVALID;
+	memset(&u, 0, sizeof(u));
+	sk__printable(how, sizeof(how), via != NULL && *via != '\0' ? via : "front-end");
+	if (sk_account_name_normalize(name, norm) != SK_OK)
+		memcpy(norm, "(invalid)", sizeof("(invalid)"));
+	r = ST(ctx)->user_get_by_name(ctx->store, norm, &u);
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	if (r == SK_ERR_NOTFOUND) {
+		snprintf(detail, sizeof(detail), "unknown user (first factor: %s)", how);
+		(void)sk_audit(ctx, norm, "signin.external", norm, s->addr, "fail", detail);
+		return SK_ERR_NOTFOUND;
+	}
+	if (r != SK_OK)
+		return r;
+	if (u.disabled || (u.expires_at != 0 && u.expires_at <= now)) {
+		snprintf(detail, sizeof(detail), "%s (first factor: %s)",
+			 u.disabled ? "account disabled" : "account expired", how);
+		(void)sk_audit(ctx, u.name, "signin.external", u.name, s->addr, "denied", detail);
+		return u.disabled ? SK_ERR_DISABLED : SK_ERR_EXPIRED;
+	}
+	if ((r = sk_mfa_count(ctx, u.id, &devices)) != SK_OK)
+		return r;
+	snprintf(detail, sizeof(detail), "first factor: %s%s", how,
+		 devices > 0 ? "" : "; no second factor enrolled");
+	if ((r = sk_audit(ctx, u.name, "signin.external", u.name, s->addr, "ok", detail)) != SK_OK)
+		return r;
+	s->user_id = u.id;
+	memcpy(s->name, u.name, sizeof(s->name));
+	s->started_at = now;
+	s->step = devices > 0 ? SK_STEP_MFA : SK_STEP_ENROLL_MFA;
+	*has_mfa = devices > 0;
+	return SK_OK;
+}
+
+int
+sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
+{
+	sk_user u;
+	int r;
+
+	if (!s->external_first || s->step != SK_STEP_ENROLL_MFA)
+		return SK_ERR_STATE;
+	/* u goes back to the store (last sign-in): wipe its hash only after. */
+	if ((r = enter(ctx, s, SK_STEP_ENROLL_MFA, &u)) == SK_OK &&
+	    (r = still_no_device(ctx, s)) == SK_OK)
+		r = record_done(ctx, s, &u, "external first factor, no second factor enrolled");
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	return r;
 }

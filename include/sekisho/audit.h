@@ -15,10 +15,13 @@
  *   user.disable user.enable user.unlock user.expiry role.change role.grant
  *   role.lapse mfa.enroll mfa.remove mfa.reset recovery.generate
  *   recovery.use approval.request approval.approve approval.reject
- *   approval.expire approval.execute
+ *   approval.expire approval.execute signin.external session.open
+ *   session.close
  * Results: ok, fail, locked, denied, pending, skipped (two-person rule not
  * applicable: fewer than two administrators), error.  mfa.assign: an
- * administrator added a device for a user.
+ * administrator added a device for a user.  signin.external: a sign-in whose
+ * first factor was checked elsewhere (sshd's public key) reached Sekisho;
+ * session.open / session.close: a login session on a host (PAM), F1.
  */
 #ifndef SEKISHO_AUDIT_H
 #define SEKISHO_AUDIT_H
@@ -40,6 +43,19 @@ extern "C" {
 int sk_audit(sk_ctx *ctx, const char *actor, const char *action,
 	     const char *target, const char *addr, const char *result,
 	     const char *detail);
+
+/*
+ * Records that a login session on a host opened (open != 0) or closed: the
+ * PAM session hooks of a transit server (F1: operations are logged and tied
+ * to the user).  user is the login name (recorded as "(invalid)" when it
+ * breaks the naming rules; an account need not exist), service the PAM
+ * service ("sshd"), rhost the remote host, tty the terminal; each may be NULL
+ * and is recorded with anything but printable ASCII replaced by '?'.
+ * Actor and target are the user, addr the remote host, detail
+ * "service=S tty=T".  Returns SK_OK or a store error.
+ */
+int sk_audit_session(sk_ctx *ctx, const char *user, const char *service,
+		     const char *rhost, const char *tty, int open);
 
 /*
  * Walks the whole chain.  Returns SK_OK with *count events, or

@@ -40,6 +40,8 @@ typedef struct sk_signin {
 	int64_t enroll_device_id;   /* pending enrollment, 0 = none */
 	int mfa_ok;                 /* second factor passed (or enrolled) in this sign-in */
 	int used_recovery;          /* signed in with a recovery code */
+	int external_first;         /* first factor checked outside Sekisho (sshd's public
+				       key): no password step, change or enrollment here */
 } sk_signin;
 
 const char *sk_step_name(sk_step step);
@@ -88,6 +90,48 @@ int sk_signin_mfa(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at
 
 /* Step MFA with a recovery code instead; same results as sk_signin_mfa. */
 int sk_signin_recovery(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at)
+	__attribute__((warn_unused_result));
+
+/*
+ * Step MFA with whatever the user typed: a one-time code or a recovery code,
+ * told apart by shape.  Blanks are ignored; 1 to SK_OTP_CODE_MAX digits is a
+ * one-time code (sk_signin_mfa), anything else a recovery code
+ * (sk_signin_recovery).  Same results as those two.  For front-ends with a
+ * single prompt (the PAM module).
+ */
+int sk_signin_code(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at)
+	__attribute__((warn_unused_result));
+
+/*
+ * Starts a sign-in whose first factor was checked elsewhere - sshd accepted
+ * the user's public key, and pam_sekisho.so asks for the second factor
+ * (F1, F2).  from is the client address ("" when unknown), via names the
+ * front-end for the audit log ("pam:sshd"; may be NULL).
+ *
+ * An active account with a confirmed device: SK_OK, *has_mfa = 1 and s at
+ * SK_STEP_MFA; continue with sk_signin_code (or sk_signin_mfa /
+ * sk_signin_recovery), so lockout, replay prevention and audit are those of
+ * every other sign-in.  An active account without a device: SK_OK,
+ * *has_mfa = 0, s at SK_STEP_ENROLL_MFA; only
+ * sk_signin_second_factor_none() may finish it (enrollment needs the
+ * password, which this sign-in never saw).  An unknown or malformed name:
+ * SK_ERR_NOTFOUND; disabled or expired: SK_ERR_DISABLED / SK_ERR_EXPIRED.
+ * Each outcome is audited as signin.external.  Charges no lockout counter:
+ * nothing secret was checked yet.  Such a sign-in never asks for a password
+ * change: the password plays no part in it.
+ */
+int sk_signin_second_factor_start(sk_ctx *ctx, sk_signin *s, const char *name,
+				  const char *from, const char *via, int *has_mfa)
+	__attribute__((warn_unused_result));
+
+/*
+ * Finishes a sign-in from sk_signin_second_factor_start() for an account
+ * that has no device, when the front-end allows that (pam_sekisho's nullok).
+ * Audited as signin.ok "no second factor".  SK_ERR_STATE when the sign-in
+ * is not such a one or a device was enrolled meanwhile (s then moves to
+ * SK_STEP_MFA).
+ */
+int sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
 	__attribute__((warn_unused_result));
 
 #ifdef __cplusplus
