@@ -31,6 +31,13 @@ done
 command -v oathtool >/dev/null || fail "oathtool is needed (scripts/deps.sh)"
 WRAPPER=$(pkg-config --libs pam_wrapper 2>/dev/null | tr -d " ")
 [ -f "$WRAPPER" ] || fail "libpam_wrapper.so not found (scripts/deps.sh installs libpam-wrapper)"
+PRELOAD=$WRAPPER
+if [ "${SAN:-0}" = 1 ]; then
+	# The ASan runtime must come first in the library list, and pam_wrapper's
+	# RTLD_DEEPBIND does not mix with the sanitizers (pam_wrapper(1)).
+	PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $WRAPPER"
+	export PAM_WRAPPER_DISABLE_DEEPBIND=1
+fi
 
 SOCK="$T/run/pam.sock"
 PID=
@@ -39,6 +46,11 @@ stop_server() {
 		kill "$PID" 2>/dev/null || true
 		wait "$PID" 2>/dev/null || true
 		PID=
+		# Under SAN=1 a leak or UB report lands here (LeakSanitizer runs at exit).
+		if grep -qE "Sanitizer|runtime error" "$T/server.log"; then
+			cat "$T/server.log" >&2
+			fail "sanitizer report from sekishod"
+		fi
 	fi
 }
 trap 'stop_server; rm -rf "$T"' EXIT INT TERM
@@ -102,7 +114,7 @@ pt() {
 	svc_name=$1
 	shift
 	set +e
-	LD_PRELOAD="$WRAPPER" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$T/pam.d" \
+	LD_PRELOAD="$PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$T/pam.d" \
 		PAM_WRAPPER_DEBUGLEVEL=${PWDEBUG:-0} "$PAMTEST_RUN" "$svc_name" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 	set -e
