@@ -217,10 +217,15 @@ bench: deps all $(BENCH_BIN)
 run: deps all
 	@./scripts/run.sh $(abspath $(SERVERD))
 
+# PAM modules go where libpam looks for them (Debian: /lib/<triplet>/security).
+PAMDIR   ?= $(shell pkg-config --variable=libdir pam 2>/dev/null)/security
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sekisho \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/sekisho
+	install -m 0755 $(SERVERD) $(DESTDIR)$(PREFIX)/bin/sekishod
+	install -m 0644 $(PAMMOD) $(DESTDIR)$(PAMDIR)/pam_sekisho.so
 	install -m 0644 $(LIBCORE) $(LIBHOST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libsekisho.so.0 $(DESTDIR)$(PREFIX)/lib/libsekisho.so
