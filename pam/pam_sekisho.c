@@ -57,6 +57,7 @@ struct opts {
 	const char *socket;
 	const char *prompt;
 	int nullok, fail_open, debug, password_otp, session_strict;
+	int silent;              /* PAM_SILENT: no messages to the user */
 	unsigned timeout;        /* seconds for connect, send and the reply together */
 	int bad;                 /* an option was not understood */
 };
@@ -326,12 +327,14 @@ out:
 /* ---- auth --------------------------------------------------------------- */
 
 static void
-say_locked(pam_handle_t *pamh, const struct reply *rep)
+say_locked(pam_handle_t *pamh, const struct opts *o, const struct reply *rep)
 {
 	char when[64];
 	struct tm tm;
 	time_t t;
 
+	if (o->silent)
+		return;
 	if (!rep->has_retry || rep->retry_at < 0) {
 		pam_info(pamh, "Too many failed attempts: the account is locked until an "
 			       "administrator unlocks it.");
@@ -350,6 +353,8 @@ static int
 auth_result(pam_handle_t *pamh, const struct opts *o, const char *user, const struct reply *rep)
 {
 	const char *r = rep->result;
+	/* Messages to the user, unless the application asked for silence. */
+#define TELL(...) do { if (!o->silent) pam_error(pamh, __VA_ARGS__); } while (0)
 
 	if (o->debug)
 		pam_syslog(pamh, LOG_DEBUG, "user %s: sekishod answered %s", user, r);
@@ -358,26 +363,26 @@ auth_result(pam_handle_t *pamh, const struct opts *o, const char *user, const st
 	if (strcmp(r, "fail") == 0)
 		return PAM_AUTH_ERR;
 	if (strcmp(r, "replay") == 0) {
-		pam_error(pamh, "That code was already used. Wait for the next one.");
+		TELL("That code was already used. Wait for the next one.");
 		return PAM_AUTH_ERR;
 	}
 	if (strcmp(r, "locked") == 0) {
-		say_locked(pamh, rep);
+		say_locked(pamh, o, rep);
 		return PAM_MAXTRIES;
 	}
 	if (strcmp(r, "unknown") == 0)
 		return PAM_USER_UNKNOWN;
 	if (strcmp(r, "denied") == 0) {
-		pam_error(pamh, "This account is disabled or expired.");
+		TELL("This account is disabled or expired.");
 		return PAM_AUTH_ERR;
 	}
 	if (strcmp(r, "no_mfa") == 0) {
-		pam_error(pamh, "No second factor is enrolled for this account. Enroll an "
-				"authenticator on the Sekisho portal first.");
+		TELL("No second factor is enrolled for this account. Enroll an authenticator "
+		     "on the Sekisho portal first.");
 		return PAM_AUTH_ERR;
 	}
 	if (strcmp(r, "change_password") == 0) {
-		pam_error(pamh, "Your Sekisho password must be changed first, on the portal.");
+		TELL("Your Sekisho password must be changed first, on the portal.");
 		return PAM_AUTH_ERR;
 	}
 	if (strcmp(r, "error") == 0) {
@@ -386,6 +391,7 @@ auth_result(pam_handle_t *pamh, const struct opts *o, const char *user, const st
 	}
 	pam_syslog(pamh, LOG_ERR, "sekishod answered '%s' for user %s", r, user);
 	return PAM_AUTH_ERR;
+#undef TELL
 }
 
 static int
@@ -410,8 +416,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	enum reach why;
 	int r;
 
-	(void)flags;
 	parse_opts(pamh, argc, argv, &o);
+	o.silent = (flags & PAM_SILENT) != 0;
 	if (o.bad)
 		return PAM_SERVICE_ERR;
 	if ((r = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS || user == NULL || *user == '\0')

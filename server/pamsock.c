@@ -578,8 +578,14 @@ thread_main(void *p)
 		}
 		if (pf[1].revents != 0)
 			break;
-		if ((fd = accept4(ps.lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-			continue; /* the other thread took it, or the peer left */
+		if ((fd = accept4(ps.lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+			/* Out of descriptors or memory: the socket stays readable, so wait
+			 * a little (or for stop) instead of spinning; else the other
+			 * thread took it, or the peer left. */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				(void)poll(&pf[1], 1, 100);
+			continue;
+		}
 		serve(ctx, fd);
 		close(fd);
 	}

@@ -9,7 +9,7 @@
 # the window of 2 steps this test configures.
 #
 # Asserts: right code -> PAM_SUCCESS; the same code again -> refused (replay);
-# wrong code -> PAM_AUTH_ERR; three failures from one address -> PAM_MAXTRIES
+# wrong code -> PAM_AUTH_ERR; PAM_SILENT -> no messages; three failures from one address -> PAM_MAXTRIES
 # with the time to retry, even the right code refused there, another address
 # not locked; a recovery code works once; unknown user -> PAM_USER_UNKNOWN
 # without a prompt; nullok off/on for a user without a device; disabled
@@ -173,6 +173,9 @@ contains "$T/err" "user alice: sekishod answered ok"
 lacks "$T/err" "$A_CODE"
 pt sekisho alice -r 192.0.2.10 -a "$A_CODE" auth=PAM_AUTH_ERR
 contains "$T/out" "error: That code was already used"
+# PAM_SILENT: the same refusal, without a message to the user.
+pt sekisho alice -r 192.0.2.13 -s -a "$A_CODE" auth=PAM_AUTH_ERR
+lacks "$T/out" "error:"
 pt sekisho alice -r 192.0.2.10 -a 000000 auth=PAM_AUTH_ERR
 lacks "$T/out" "already used"
 

@@ -5,7 +5,8 @@
  * PAM_WRAPPER_SERVICE_DIR=DIR) so the service file comes from DIR, not
  * /etc/pam.d.
  *
- * usage: pamtest_run SERVICE USER [-r RHOST] [-t TTY] [-a ANSWER]... STEP...
+ * usage: pamtest_run SERVICE USER [-s] [-r RHOST] [-t TTY] [-a ANSWER]... STEP...
+ *   -s passes PAM_SILENT to the steps that follow it.
  *   STEP is OP=CODE with OP one of auth setcred acct open close and CODE a
  *   PAM return code name (PAM_SUCCESS, PAM_AUTH_ERR, PAM_MAXTRIES, ...).
  *   Each echo-off prompt is answered with the next ANSWER (none left: the
@@ -118,16 +119,18 @@ main(int argc, char **argv)
 	pam_handle_t *ph = NULL;
 	size_t n = 0;
 	enum pamtest_err perr;
-	int i;
+	int i, flags = 0;
 
 	memset(&d, 0, sizeof(d));
 	if (argc < 4) {
-		fprintf(stderr, "usage: pamtest_run SERVICE USER [-r RHOST] [-t TTY] "
+		fprintf(stderr, "usage: pamtest_run SERVICE USER [-s] [-r RHOST] [-t TTY] "
 				"[-a ANSWER]... OP=CODE...\n");
 		return 2;
 	}
 	for (i = 3; i < argc; i++) {
-		if (i + 1 < argc && strcmp(argv[i], "-r") == 0) {
+		if (strcmp(argv[i], "-s") == 0) {
+			flags = PAM_SILENT;
+		} else if (i + 1 < argc && strcmp(argv[i], "-r") == 0) {
 			rhost = argv[++i];
 		} else if (i + 1 < argc && strcmp(argv[i], "-t") == 0) {
 			tty = argv[++i];
@@ -151,7 +154,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "pamtest_run: bad step %s\n", argv[i]);
 				return 2;
 			}
-			tests[n++] = (struct pam_testcase)pam_test(ops[k].op, codes[c].code);
+			tests[n++] = (struct pam_testcase)pam_test_flags(ops[k].op, codes[c].code, flags);
 		}
 	}
 	/* The remote host and tty are what sshd would set; libpamtest runs the steps. */
