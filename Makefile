@@ -1,6 +1,7 @@
 # Sekisho - one non-recursive Makefile (DESIGN.md decision 1).
 #
-#   make            build libsekisho, the host library and the sekisho CLI
+#   make            build libsekisho, the host library, the sekisho CLI,
+#                   sekishod and the PAM module pam_sekisho.so
 #   make check      install missing Debian packages, build, run unit tests,
 #                   integration tests, fuzz-corpus regression, then the unit
 #                   and integration tests again under ASan+UBSan
@@ -47,6 +48,13 @@ LIBS_HOST := $(shell pkg-config --libs $(PKG_HOST))
 # h2o 2.2's headers need to be told which event loop the library was built with.
 SRV_FLAGS := -DH2O_USE_LIBUV=0
 LIBS_SRV := $(shell pkg-config --libs $(PKG_SRV)) -lpthread
+# The PAM module links libpam and jansson only: it never opens the database.
+LIBS_PAM := -lpam $(shell pkg-config --libs jansson)
+ifeq ($(SAN),1)
+PAMDEFS  :=
+else
+PAMDEFS  := -Wl,-z,defs
+endif
 
 CORE_SRC := $(wildcard lib/*.c)
 HOST_SRC := $(wildcard lib/host/*.c)
@@ -63,6 +71,8 @@ LIBHOST  := $(BUILD)/libsekisho-host.a
 LIBSRV   := $(BUILD)/libsekishod.a
 CLI      := $(BUILD)/sekisho
 SERVERD  := $(BUILD)/sekishod
+PAMMOD   := $(BUILD)/pam_sekisho.so
+PAMTEST  := $(BUILD)/tests/pamtest_run
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -77,7 +87,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
         install clean examples lint
 .DEFAULT_GOAL := all
 
-all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI) $(SERVERD)
+all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI) $(SERVERD) $(PAMMOD)
 
 deps:
 	@./scripts/deps.sh
@@ -97,6 +107,18 @@ $(LIBSRV): $(SRV_OBJ)
 $(SERVERD): $(BUILD)/server/main.o $(LIBSRV) $(LIBHOST) $(LIBCORE)
 	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/server/main.o $(LIBSRV) $(LIBHOST) $(LIBCORE) \
 	    $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE)
+
+# pam_sekisho.so exports only pam_sm_* (pam/pam_sekisho.map); check with
+# nm -D --defined-only.
+$(PAMMOD): pam/pam_sekisho.c pam/pam_sekisho.map
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -shared -Wl,--version-script=pam/pam_sekisho.map $(PAMDEFS) \
+	    $(LDHARD) -o $@ pam/pam_sekisho.c $(LIBS_PAM)
+
+# Drives a PAM service through libpamtest (tests/integration/90_pam.sh).
+$(PAMTEST): tests/integration/pamtest_run.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< -lpamtest -lpam
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -131,9 +153,10 @@ unit: $(UNIT_BIN) $(EXAMPLE_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 	@set -e; for e in $(EXAMPLE_BIN); do echo "== $$e"; $$e >/dev/null; done
 
-integration: all
+integration: all $(PAMTEST)
 	@set -e; for t in tests/integration/[0-9]*.sh; do \
-	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) SEKISHOD=$(abspath $(SERVERD)) sh $$t; done
+	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) SEKISHOD=$(abspath $(SERVERD)) \
+	    PAM_SEKISHO=$(abspath $(PAMMOD)) PAMTEST_RUN=$(abspath $(PAMTEST)) SAN=$(SAN) sh $$t; done
 
 # The portal in Debian's Chromium (playwright-core); starts its own server.
 e2e: all
@@ -195,10 +218,15 @@ bench: deps all $(BENCH_BIN)
 run: deps all
 	@./scripts/run.sh $(abspath $(SERVERD))
 
+# PAM modules go where libpam looks for them (Debian: /lib/<triplet>/security).
+PAMDIR   ?= $(shell pkg-config --variable=libdir pam 2>/dev/null)/security
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sekisho \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/sekisho
+	install -m 0755 $(SERVERD) $(DESTDIR)$(PREFIX)/bin/sekishod
+	install -m 0644 $(PAMMOD) $(DESTDIR)$(PAMDIR)/pam_sekisho.so
 	install -m 0644 $(LIBCORE) $(LIBHOST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libsekisho.so.0 $(DESTDIR)$(PREFIX)/lib/libsekisho.so

@@ -367,7 +367,7 @@ sk_signin_code(sk_ctx *ctx, sk_signin *s, const char *code, int64_t *retry_at)
 
 	if (code == NULL)
 		return SK_ERR_INVALID;
-	/* The shape is not secret: the same rule the CLI's prompt applies. */
+	/* The shape is not secret: digits (blanks ignored) are a one-time code. */
 	for (const char *p = code; *p != '\0'; p++) {
 		if (*p == ' ' || *p == '\t')
 			continue;

@@ -2,13 +2,21 @@
 # Installs the Debian packages that building and testing Sekisho need.
 # Idempotent and quiet when everything is already present; run by `make run`
 # and `make check`. Needs root (or sudo) only when something is missing.
+# PAM: libpam0g-dev builds pam_sekisho.so; libpam-wrapper and libpamtest0-dev
+# run it in tests without /etc/pam.d (libnss-wrapper: a test user without
+# /etc/passwd, for the non-root sshd run); openssh-server, openssh-client and
+# sshpass are the real sshd and client of tests/integration/95_sshd.sh, which
+# starts its own sshd on a loopback port (on a machine with systemd, Debian's
+# package also enables the system's ssh service). nginx is the real reverse proxy of
+# the forward-auth tests; its package too starts a system nginx where systemd runs.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libsodium-dev libssl-dev libzxcvbn-dev libqrencode-dev libsqlite3-dev
       libinih-dev libjansson-dev libcmocka-dev libh2o-evloop-dev libssl-dev
       oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
-      nginx"
+      nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
+      openssh-client sshpass"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).

@@ -15,10 +15,12 @@
 
 #include "fwd.h"
 #include "http.h"
+#include "pamsock.h"
 
 struct server {
 	sk_config cfg;
 	server_config sc;
+	pamsock_config pam; /* [pam]: the socket pam_sekisho.so asks */
 	uint8_t *key; /* sodium_malloc'd master key, shared by the workers' contexts */
 };
 
@@ -38,14 +40,17 @@ parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
-/* [server] keys, handed over by the library's INI loader. */
+/* [server] and [pam] keys, handed over by the library's INI loader. */
 static int
 server_key(void *arg, const char *section, const char *key, const char *value, char *err,
 	   size_t err_size)
 {
-	server_config *sc = arg;
+	struct server *s = arg;
+	server_config *sc = &s->sc;
 	unsigned u;
 
+	if (strcmp(section, "pam") == 0)
+		return pamsock_config_key(&s->pam, key, value, err, err_size);
 	if (strcmp(section, "server") != 0)
 		return fwd_config_key(sc, section, key, value, err, err_size);
 	if (strcmp(key, "admin_networks") == 0) {
@@ -228,10 +233,11 @@ main(int argc, char **argv)
 		}
 	}
 	sk_config_default(&s.cfg);
+	pamsock_config_default(&s.pam);
 	snprintf(s.sc.listen_addr, sizeof(s.sc.listen_addr), "127.0.0.1");
 	s.sc.port = 8080;
 	if (config != NULL &&
-	    sk_config_load_ex(&s.cfg, config, server_key, &s.sc, err, sizeof(err)) != SK_OK) {
+	    sk_config_load_ex(&s.cfg, config, server_key, &s, err, sizeof(err)) != SK_OK) {
 		fprintf(stderr, "sekishod: %s\n", err[0] ? err : "cannot read the configuration");
 		return 1;
 	}
@@ -255,9 +261,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "sekishod: %s: %s\n", config ? config : "configuration", err);
 		return 1;
 	}
-	if (prepare(&s) != 0)
+	if (prepare(&s) != 0 || pamsock_start(&s.pam, open_ctx, &s) != 0)
 		return 1;
 	rc = http_serve(&s.sc, open_ctx, &s) == 0 ? 0 : 1;
+	pamsock_stop();
 	sodium_free(s.key);
 	return rc;
 }

@@ -12,7 +12,7 @@ command -v wrk >/dev/null || fail "wrk is missing (scripts/deps.sh installs it)"
 PORT=$((20000 + $$ % 30000))
 "$SEKISHOD" --db "$T/db.sqlite" --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
 i=0
 until grep -q "listening on" "$T/log"; do
 	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }

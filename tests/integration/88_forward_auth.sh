@@ -65,7 +65,7 @@ printf 'Hashi-no-Ue-55b\nHashi-no-Ue-55b\nNami-no-Oto-29c\nNami-no-Oto-29c\n' | 
 
 "$SEKISHOD" --config "$T/s.conf" --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
 i=0
 until grep -q "listening on" "$T/log"; do
 	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }
@@ -159,7 +159,7 @@ curl -s --resolve "$RES" -o /dev/null -b "$T/jar" -c "$T/jar" --data-urlencode "
 [ "$(verify https://app.example.test/wiki -H "Cookie: sekisho_dev_session=$COOKIE")" = 401 ] || fail "signed out, still allowed"
 ok
 
-kill $PID; wait $PID 2>/dev/null
+kill $PID; wait $PID 2>/dev/null || true
 "$SEKISHO" audit export >"$T/audit" 2>&1 || fail "audit export"
 contains "$T/audit" '"forward_auth.check"'
 contains "$T/audit" '"deny"'
