@@ -997,56 +997,26 @@ tokens(struct admin *a, const char *rest)
 
 /* ---- GET /admin/audit ----------------------------------------------------- */
 
-struct audit {
-	const char *actor, *action, *target;
-	size_t action_len;
-	size_t matched;          /* pass 1: count; pass 2: index of the next match */
-	size_t from, to;         /* pass 2: keep matches with from <= index < to */
+/* One page of the search, newest first. */
+struct audit_page {
 	sk_audit_event *keep;
 	size_t nkeep;
 };
 
 static int
-audit_match(const struct audit *s, const sk_audit_event *e)
-{
-	return (s->actor[0] == '\0' || strcasecmp(e->actor, s->actor) == 0) &&
-	       (s->target[0] == '\0' || strcasecmp(e->target, s->target) == 0) &&
-	       (s->action_len == 0 || strncmp(e->action, s->action, s->action_len) == 0);
-}
-
-static int
-audit_count(void *arg, const sk_audit_event *e)
-{
-	struct audit *s = arg;
-
-	if (audit_match(s, e))
-		s->matched++;
-	return 0;
-}
-
-static int
 audit_keep(void *arg, const sk_audit_event *e)
 {
-	struct audit *s = arg;
-	size_t i;
+	struct audit_page *p = arg;
 
-	if (!audit_match(s, e))
-		return 0;
-	i = s->matched++;
-	if (i < s->from)
-		return 0;
-	if (i >= s->to)
-		return 1; /* the rest are newer than this page */
-	s->keep[s->nkeep++] = *e;
+	if (p->nkeep < ADMIN_AUDIT_PER_PAGE)
+		p->keep[p->nkeep++] = *e;
 	return 0;
 }
 
 /*
- * The chain is walked with the filters twice: once to count the matches,
- * once to keep the ADMIN_AUDIT_PER_PAGE of this page (counted from the
- * oldest, so events appended meanwhile do not shift it).  Memory stays one
- * page whatever the log's length.
- * TODO(perf): a store query by actor/target/action and by seq range.
+ * The audit view: the chain's verification on top, then one page of the
+ * events matching the filters, found by the store's indexes (sk_audit_find)
+ * rather than by walking the chain.
  */
 static void
 render_audit(struct admin *a)
@@ -1054,52 +1024,49 @@ render_audit(struct admin *a)
 	struct rq *q = a->q;
 	char actor[FILTER_MAX], action[FILTER_MAX], target[FILTER_MAX], num[16];
 	sk_audit_event *keep = calloc(ADMIN_AUDIT_PER_PAGE, sizeof(*keep));
-	sk_audit_event *newest = calloc(ADMIN_AUDIT_PER_PAGE, sizeof(*newest));
+	struct audit_page pg = {keep, 0};
+	sk_audit_query aq;
 	admin_audit_view v;
-	struct audit s;
 	page_base pb;
 	unsigned long page;
+	int64_t total = 0;
 	char *end;
 	int r;
 
-	if (keep == NULL || newest == NULL) {
+	if (keep == NULL) {
 		rq_message(q, 503, "title.error", "error.internal", "/admin");
-		goto out;
+		return;
 	}
-	memset(&s, 0, sizeof(s));
-	s.actor = query(q, "actor", actor, sizeof(actor));
-	s.action = query(q, "action", action, sizeof(action));
-	s.target = query(q, "target", target, sizeof(target));
-	s.action_len = strlen(action);
+	memset(&aq, 0, sizeof(aq));
+	aq.actor = query(q, "actor", actor, sizeof(actor));
+	aq.action_prefix = query(q, "action", action, sizeof(action));
+	aq.target = query(q, "target", target, sizeof(target));
 	page = strtoul(query(q, "page", num, sizeof(num)), &end, 10);
 	if (num[0] < '1' || num[0] > '9' || *end != '\0' || page > 1000000)
 		page = 1;
 	memset(&v, 0, sizeof(v));
 	r = sk_audit_verify(q->ctx, &v.chain_count, &v.bad_seq);
 	v.chain = r == SK_OK ? 1 : r == SK_ERR_TAMPERED ? 0 : -1;
-	if (sk_audit_list(q->ctx, 0, audit_count, &s) < 0) {
+	aq.limit = 0; /* first the count, to bound the page number */
+	if (sk_audit_find(q->ctx, &aq, &total, audit_keep, &pg) < 0) {
 		rq_message(q, 503, "title.error", "error.internal", "/admin");
 		goto out;
 	}
-	v.matched = s.matched;
-	v.pages = (unsigned)((s.matched + ADMIN_AUDIT_PER_PAGE - 1) / ADMIN_AUDIT_PER_PAGE);
+	v.matched = (size_t)total;
+	v.pages = (unsigned)((v.matched + ADMIN_AUDIT_PER_PAGE - 1) / ADMIN_AUDIT_PER_PAGE);
 	if (v.pages == 0)
 		v.pages = 1;
 	if (page > v.pages)
 		page = v.pages;
 	v.page = (unsigned)page;
-	s.to = s.matched - (page - 1) * ADMIN_AUDIT_PER_PAGE;
-	s.from = s.to > ADMIN_AUDIT_PER_PAGE ? s.to - ADMIN_AUDIT_PER_PAGE : 0;
-	s.matched = 0;
-	s.keep = keep;
-	if (sk_audit_list(q->ctx, 0, audit_keep, &s) < 0) {
+	aq.offset = (int64_t)(page - 1) * ADMIN_AUDIT_PER_PAGE;
+	aq.limit = ADMIN_AUDIT_PER_PAGE;
+	if (sk_audit_find(q->ctx, &aq, NULL, audit_keep, &pg) < 0) {
 		rq_message(q, 503, "title.error", "error.internal", "/admin");
 		goto out;
 	}
-	for (size_t i = 0; i < s.nkeep; i++)
-		newest[i] = keep[s.nkeep - 1 - i];
-	v.events = newest;
-	v.nevents = s.nkeep;
+	v.events = keep;
+	v.nevents = pg.nkeep;
 	v.actor = actor;
 	v.action = action;
 	v.target = target;
@@ -1107,7 +1074,6 @@ render_audit(struct admin *a)
 	admin_page_audit(&q->out->body, &pb, &v);
 out:
 	free(keep);
-	free(newest);
 }
 
 /* ---- dispatch ------------------------------------------------------------- */
