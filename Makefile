@@ -162,6 +162,7 @@ integration: all $(PAMTEST)
 e2e: all
 	@echo "== tests/e2e/journey.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/journey.mjs
 	@echo "== tests/e2e/admin.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/admin.mjs
+	@echo "== tests/e2e/forward_auth.mjs"; SEKISHOD=$(abspath $(SERVERD)) SEKISHO=$(abspath $(CLI)) node tests/e2e/forward_auth.mjs
 	@echo "== tests/e2e/token.mjs"; SEKISHOD=$(abspath $(SERVERD)) node tests/e2e/token.mjs
 
 # The fuzz targets replay their corpus (plus a short random run) in make check;
