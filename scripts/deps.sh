@@ -16,7 +16,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libinih-dev libjansson-dev libcmocka-dev libh2o-evloop-dev libssl-dev
       oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
       nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
-      openssh-client sshpass"
+      openssh-client sshpass caddy"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).
