@@ -64,6 +64,12 @@ SRV_OBJ  := $(SRV_SRC:%.c=$(BUILD)/%.o)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# sekisho-watch: everything under watch/ but its main goes into libwatch.a,
+# which the unit tests link too.
+WATCH_SRC := $(filter-out watch/main.c,$(wildcard watch/*.c watch/*/*.c))
+WATCH_OBJ := $(WATCH_SRC:%.c=$(BUILD)/%.o)
+LIBWATCH := $(BUILD)/libwatch.a
+WATCHBIN := $(BUILD)/sekisho-watch
 
 LIBCORE  := $(BUILD)/libsekisho.a
 LIBSO    := $(BUILD)/libsekisho.so.0
@@ -87,7 +93,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=build/bench/%)
         install clean examples lint
 .DEFAULT_GOAL := all
 
-all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI) $(SERVERD) $(PAMMOD)
+all: $(LIBCORE) $(LIBSO) $(LIBHOST) $(CLI) $(SERVERD) $(PAMMOD) $(WATCHBIN)
 
 deps:
 	@./scripts/deps.sh
@@ -136,10 +142,17 @@ $(LIBHOST): $(HOST_OBJ)
 $(CLI): $(CLI_OBJ) $(LIBHOST) $(LIBCORE)
 	$(CC) -pie $(LDHARD) -o $@ $(CLI_OBJ) $(LIBHOST) $(LIBCORE) $(LIBS_HOST) $(LIBS_CORE)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE)
+$(LIBWATCH): $(WATCH_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
+	rm -f $@ && ar rcs $@ $^
+
+$(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH)
+	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/watch/main.o $(LIBWATCH) $(LIBS_HOST) -lm
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver -Iwatch $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
 
 # Examples link only the core library: that is what a device firmware gets.
 $(BUILD)/examples/%: examples/%.c $(LIBCORE)
@@ -168,9 +181,9 @@ e2e: all
 # The fuzz targets replay their corpus (plus a short random run) in make check;
 # make fuzz runs them for longer.
 FUZZ_CC      := clang
-FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -Iserver -D_GNU_SOURCE $(SRV_FLAGS) \
+FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -Iserver -Iwatch -D_GNU_SOURCE $(SRV_FLAGS) \
                 -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKG_CORE) $(PKG_HOST))
-FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC) $(SRV_SRC)
+FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC) $(SRV_SRC) $(WATCH_SRC)
 FUZZ_SECONDS ?= 60
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
@@ -237,4 +250,5 @@ install: all
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(BUILD)/server/main.d
+-include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(BUILD)/server/main.d \
+         $(WATCH_OBJ:.o=.d) $(BUILD)/watch/main.d
