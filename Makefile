@@ -146,8 +146,9 @@ $(LIBWATCH): $(WATCH_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH)
-	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/watch/main.o $(LIBWATCH) $(LIBS_HOST) -lm
+$(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE)
+	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE) $(LIBS_HOST) \
+	    $(LIBS_CORE)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH)
 	@mkdir -p $(@D)

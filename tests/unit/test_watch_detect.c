@@ -1,0 +1,373 @@
+/*
+ * tests/unit/test_watch_detect.c - sekisho-watch's detectors (watch/detect.c)
+ * fed with events as the parsers make them: each rule fires at its
+ * threshold and not below, names its keys, is suppressed per key, and the
+ * tables stay bounded under a flood of distinct addresses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "detect.h"
+
+#define T0 1795323600 /* 2026-11-22T05:00:00Z */
+
+struct fixture {
+	wk_config cfg;
+	wk_sink sink;
+	char *buf;
+	size_t len;
+	wk_detect *d;
+};
+
+static void
+start(struct fixture *f)
+{
+	f->sink.out = open_memstream(&f->buf, &f->len);
+	assert_non_null(f->sink.out);
+	f->sink.json = 1;
+	f->d = wk_detect_new(&f->cfg, &f->sink);
+	assert_non_null(f->d);
+}
+
+static void
+stop(struct fixture *f)
+{
+	wk_detect_free(f->d);
+	fclose(f->sink.out);
+	free(f->buf);
+}
+
+static wk_str
+S(const char *s)
+{
+	return (wk_str){s, strlen(s)};
+}
+
+static void
+feed(struct fixture *f, wk_kind kind, int64_t ts, const char *user, const char *src)
+{
+	wk_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.ts = ts;
+	ev.user = S(user);
+	ev.src = S(src);
+	wk_detect_event(f->d, &ev, "raw line", 8);
+}
+
+/* Number of alerts of rule in the output so far. */
+static int
+alerts(struct fixture *f, const char *rule)
+{
+	char needle[96];
+	int n = 0;
+
+	fflush(f->sink.out);
+	snprintf(needle, sizeof(needle), "{\"rule\":\"%s\"", rule);
+	for (const char *p = f->buf; p && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+test_bruteforce(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	for (int i = 0; i < 9; i++)
+		feed(&f, WK_AUTH_FAIL, T0 + i, "root", "203.0.113.5");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 0);
+	feed(&f, WK_AUTH_FAIL, T0 + 9, "root", "203.0.113.5");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 1);
+	assert_non_null(strstr(f.buf, "\"keys\":{\"user\":\"root\",\"source\":\"203.0.113.5\"}"));
+	assert_non_null(strstr(f.buf, "\"evidence\":[\"raw line\"]"));
+	/* Suppressed for the same key; the window restarts after brute_window. */
+	for (int i = 0; i < 20; i++)
+		feed(&f, WK_AUTH_FAIL, T0 + 10 + i, "root", "203.0.113.5");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 1);
+	/* Failures spread beyond the window do not add up. */
+	for (int i = 0; i < 9; i++)
+		feed(&f, WK_AUTH_FAIL, T0 + 700 * (i + 1), "admin", "203.0.113.6");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 1);
+	stop(&f);
+}
+
+static void
+test_spray_and_distributed(void **state)
+{
+	struct fixture f = {0};
+	char user[16], src[32];
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	/* One source, seven accounts, many tries each: not yet spraying. */
+	for (int i = 0; i < 7; i++) {
+		snprintf(user, sizeof(user), "user%d", i);
+		feed(&f, WK_AUTH_FAIL, T0 + i, user, "198.51.100.9");
+		feed(&f, WK_AUTH_INVALID_USER, T0 + i, user, "198.51.100.9");
+	}
+	assert_int_equal(alerts(&f, "auth.spray"), 0);
+	feed(&f, WK_AUTH_INVALID_USER, T0 + 8, "oracle", "198.51.100.9");
+	assert_int_equal(alerts(&f, "auth.spray"), 1);
+	assert_non_null(strstr(f.buf, "\"source\":\"198.51.100.9\""));
+	/* One account, eight sources. */
+	for (int i = 0; i < 8; i++) {
+		snprintf(src, sizeof(src), "192.0.2.%d", i + 1);
+		feed(&f, WK_AUTH_FAIL, T0 + 100 + i, "hanako", src);
+	}
+	assert_int_equal(alerts(&f, "auth.distributed"), 1);
+	/* Successes never count as failures. */
+	for (int i = 0; i < 30; i++)
+		feed(&f, WK_AUTH_OK, T0 + 200 + i, "taro", "192.0.2.200");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 0);
+	stop(&f);
+}
+
+static void
+test_multi_ip(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	feed(&f, WK_AUTH_OK, T0, "sato", "10.0.0.5");
+	feed(&f, WK_AUTH_OK, T0 + 60, "sato", "10.0.0.5");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 0);
+	/* A new address long after the old one (a DHCP renewal): no alert. */
+	feed(&f, WK_AUTH_OK, T0 + 4000, "sato", "10.0.0.77");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 0);
+	/* Two addresses within the window: E1. */
+	feed(&f, WK_AUTH_OK, T0 + 4100, "sato", "172.16.3.4");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 1);
+	assert_non_null(strstr(f.buf, "10.0.0.77, 172.16.3.4"));
+	stop(&f);
+}
+
+static void
+test_trap_admin_decoy(void **state)
+{
+	struct fixture f = {0};
+	wk_event ev;
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	strcpy(f.cfg.trap_users[0], "backup_admin");
+	f.cfg.ntrap = 1;
+	strcpy(f.cfg.admin_users[0], "Administrator");
+	f.cfg.nadmin = 1;
+	assert_int_equal(sk_cidr_list_parse("10.9.0.0/24", f.cfg.admin_terminals, WK_LIST_MAX,
+					    &f.cfg.nadmin_terminals), 0);
+	assert_int_equal(sk_cidr_list_parse("10.0.99.99", f.cfg.decoys, WK_LIST_MAX,
+					    &f.cfg.ndecoys), 0);
+	start(&f);
+	feed(&f, WK_AUTH_FAIL, T0, "Backup_Admin", "10.1.1.1"); /* names compare without case */
+	assert_int_equal(alerts(&f, "auth.trap_account"), 1);
+	assert_non_null(strstr(f.buf, "\"severity\":\"critical\""));
+	feed(&f, WK_AUTH_OK, T0, "administrator", "10.9.0.20");
+	assert_int_equal(alerts(&f, "admin.wrong_terminal"), 0);
+	feed(&f, WK_ADMIN_LOGON, T0, "administrator", "10.1.2.3");
+	assert_int_equal(alerts(&f, "admin.wrong_terminal"), 1);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_FW_DROP;
+	ev.ts = T0;
+	ev.src = S("10.1.2.3");
+	ev.dst = S("10.0.99.99");
+	ev.dst_port = 445;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "net.decoy"), 1);
+	stop(&f);
+}
+
+static void
+test_connect_and_firewall(void **state)
+{
+	struct fixture f = {0};
+	wk_event ev;
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	assert_int_equal(sk_cidr_list_parse("203.0.113.0/24", f.cfg.fw_allow, WK_LIST_MAX,
+					    &f.cfg.nfw_allow), 0);
+	start(&f);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_PROXY;
+	ev.ts = T0;
+	ev.src = S("10.0.0.8");
+	ev.method = S("CONNECT");
+	ev.dst = S("www.example.com");
+	ev.dst_port = 443;
+	ev.result = S("TCP_TUNNEL/200");
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "proxy.connect_port") + alerts(&f, "proxy.connect_denied"), 0);
+	ev.dst = S("evil.example");
+	ev.dst_port = 8443;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "proxy.connect_port"), 1);
+	ev.dst = S("blocked.example");
+	ev.dst_port = 443;
+	ev.result = S("TCP_DENIED/403");
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "proxy.connect_denied"), 1);
+	/* A GET is not a CONNECT. */
+	ev.method = S("GET");
+	ev.dst_port = 8080;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "proxy.connect_port"), 1);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_FW_DROP;
+	ev.ts = T0;
+	ev.src = S("10.0.0.8");
+	ev.dst = S("203.0.113.10"); /* a known updater */
+	ev.dst_port = 443;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "firewall.direct_outbound"), 0);
+	ev.dst = S("198.51.100.200");
+	wk_detect_event(f.d, &ev, "x", 1);
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "firewall.direct_outbound"), 1);
+	stop(&f);
+}
+
+static void
+test_inventory(void **state)
+{
+	struct fixture f = {0};
+	wk_event ev;
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	feed(&f, WK_AUTH_OK, T0, "jiro", "10.0.0.5");
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_ACCOUNT;
+	ev.ts = T0 + 10;
+	ev.user = S("jiro");
+	ev.url = S("mfa.reset");
+	wk_detect_event(f.d, &ev, "x", 1);
+	/* First sign-in after the reset from a known address: quiet. */
+	feed(&f, WK_AUTH_OK, T0 + 20, "jiro", "10.0.0.5");
+	assert_int_equal(alerts(&f, "inventory.mfa_reset_new_address"), 0);
+	wk_detect_event(f.d, &ev, "x", 1);
+	feed(&f, WK_AUTH_OK, T0 + 40, "jiro", "198.51.100.66");
+	assert_int_equal(alerts(&f, "inventory.mfa_reset_new_address"), 1);
+	ev.url = S("user.disable");
+	wk_detect_event(f.d, &ev, "x", 1);
+	feed(&f, WK_AUTH_OK, T0 + 60, "jiro", "10.0.0.5");
+	assert_int_equal(alerts(&f, "inventory.disabled_signin"), 1);
+	stop(&f);
+}
+
+static void
+test_remote_exec(void **state)
+{
+	struct fixture f = {0};
+	wk_event ev;
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_SHARE_ACCESS;
+	ev.ts = T0;
+	ev.host = S("WS01");
+	ev.url = S("\\\\*\\PUBLIC docs.txt");
+	ev.status = 5145;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "winevt.admin_share"), 0);
+	ev.url = S("\\\\*\\IPC$ PSEXESVC-stdin");
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "winevt.admin_share"), 1);
+	ev.kind = WK_SERVICE_INSTALL;
+	ev.url = S("PSEXESVC");
+	ev.status = 7045;
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "winevt.service_install"), 1);
+	stop(&f);
+}
+
+/* A million distinct sources: the tables keep their size, and still detect. */
+static void
+test_bounded(void **state)
+{
+	struct fixture f = {0};
+	char src[32];
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	f.cfg.table_capacity = 4096;
+	start(&f);
+	for (int i = 0; i < 1000000; i++) {
+		snprintf(src, sizeof(src), "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+		feed(&f, WK_AUTH_FAIL, T0 + i / 1000, "root", src);
+	}
+	assert_true(wk_detect_evicted(f.d) > 900000);
+	/* The distributed attack on root was seen despite the flood. */
+	assert_int_equal(alerts(&f, "auth.distributed"), 1);
+	stop(&f);
+}
+
+static void
+test_config_errors(void **state)
+{
+	wk_config c;
+	char err[512], path[] = "/tmp/sekisho-watch-cfg-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("[auth]\nspray_users = 5\n[proxy]\nallowed_ports = 443, 8443\n[trap]\nusers = decoy1\n"
+	      "[multi_ip]\nwindow = 15m\n",
+	      f);
+	fclose(f);
+	wk_config_default(&c);
+	assert_int_equal(wk_config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.spray_users, 5);
+	assert_int_equal(c.nallowed, 2);
+	assert_int_equal(c.allowed_ports[1], 8443);
+	assert_int_equal(c.multi_window, 900);
+	assert_string_equal(c.trap_users[0], "decoy1");
+	f = fopen(path, "w");
+	fputs("[auth]\nspray_users = 500\n", f);
+	fclose(f);
+	assert_int_equal(wk_config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: [auth] spray_users: bad value '500'"));
+	f = fopen(path, "w");
+	fputs("[proxy]\nallowed_port = 443\n", f);
+	fclose(f);
+	assert_int_equal(wk_config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown key 'allowed_port' in [proxy]"));
+	unlink(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bruteforce),
+		cmocka_unit_test(test_spray_and_distributed),
+		cmocka_unit_test(test_multi_ip),
+		cmocka_unit_test(test_trap_admin_decoy),
+		cmocka_unit_test(test_connect_and_firewall),
+		cmocka_unit_test(test_inventory),
+		cmocka_unit_test(test_remote_exec),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_config_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,44 @@
+/*
+ * watch/alert.h - alerts: what fired, why, on which keys, with evidence
+ * (issue 5 "Alerts and reports").  One JSON object per line, or a line of
+ * text; a suppression window per (rule, key) keeps a flood to one alert.
+ */
+#ifndef SEKISHO_WATCH_ALERT_H
+#define SEKISHO_WATCH_ALERT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define WK_EVIDENCE_MAX 3
+#define WK_EVIDENCE_LEN 512
+
+typedef struct wk_alert {
+	const char *rule;          /* "auth.spray" */
+	const char *severity;      /* "high", "medium", "low" */
+	const char *requirement;   /* "E1", "A5", ... */
+	char summary[320];
+	int64_t first_seen, last_seen;
+	uint32_t count;
+	const char *key_name[3];   /* "source", "user", ... (NULL ends) */
+	char key_value[3][96];
+	char evidence[WK_EVIDENCE_MAX][WK_EVIDENCE_LEN];
+	int nevidence;
+} wk_alert;
+
+typedef struct wk_sink {
+	FILE *out;                 /* stdout or --alerts FILE */
+	int json;                  /* 1: JSON lines; 0: text */
+	uint64_t emitted;
+	uint64_t per_rule[32];     /* by rule index, for the summary */
+} wk_sink;
+
+/* Writes one alert. */
+void wk_alert_emit(wk_sink *s, const wk_alert *a);
+
+/* Copies one evidence line (control characters shown as '?'). */
+void wk_alert_evidence(wk_alert *a, const char *line, size_t len);
+
+/* Appends a JSON string literal of s (n bytes) to out. */
+void wk_json_str(FILE *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,156 @@
+/* watch/config.c - sekisho-watch's INI settings (libinih), over the defaults. */
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect.h"
+
+struct loader {
+	wk_config *c;
+	char *err;
+	size_t err_size;
+	int failed;
+};
+
+/* "600", "600s", "10m", "2h", "1d" -> seconds (at most 30 days). */
+static int
+duration(const char *v, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	if (*end == 'm')
+		n *= 60, end++;
+	else if (*end == 'h')
+		n *= 3600, end++;
+	else if (*end == 'd')
+		n *= 86400, end++;
+	else if (*end == 's')
+		end++;
+	if (*end != '\0' || n > 30ul * 86400)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int
+number(const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (v[0] < '0' || v[0] > '9' || *end != '\0' || n < lo || n > hi)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int
+names(const char *v, char (*list)[64], unsigned *n)
+{
+	char buf[1024], *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return -1;
+	*n = 0;
+	for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		if (*n >= WK_LIST_MAX || strlen(t) >= 64)
+			return -1;
+		memcpy(list[(*n)++], t, strlen(t) + 1);
+	}
+	return 0;
+}
+
+static int
+ports(const char *v, unsigned *list, unsigned *n)
+{
+	char buf[256], *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return -1;
+	*n = 0;
+	for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+		if (*n >= WK_LIST_MAX || number(t, 1, 65535, &list[(*n)++]) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct loader *ld = user;
+	wk_config *c = ld->c;
+	int r = -2; /* -2: unknown key */
+
+#define IS(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
+	if (ld->failed)
+		return 1;
+	if (IS("auth", "brute_failures"))
+		r = number(value, 0, 100000, &c->brute_failures);
+	else if (IS("auth", "brute_window"))
+		r = duration(value, &c->brute_window);
+	else if (IS("auth", "spray_users"))
+		r = number(value, 0, WK_DISTINCT_MAX, &c->spray_users);
+	else if (IS("auth", "spray_window"))
+		r = duration(value, &c->spray_window);
+	else if (IS("auth", "distributed_sources"))
+		r = number(value, 0, WK_DISTINCT_MAX, &c->distributed_sources);
+	else if (IS("auth", "distributed_window"))
+		r = duration(value, &c->distributed_window);
+	else if (IS("multi_ip", "addresses"))
+		r = number(value, 0, WK_DISTINCT_MAX, &c->multi_addresses);
+	else if (IS("multi_ip", "window"))
+		r = duration(value, &c->multi_window);
+	else if (IS("trap", "users"))
+		r = names(value, c->trap_users, &c->ntrap);
+	else if (IS("proxy", "allowed_ports"))
+		r = ports(value, c->allowed_ports, &c->nallowed);
+	else if (IS("firewall", "allow"))
+		r = sk_cidr_list_parse(value, c->fw_allow, WK_LIST_MAX, &c->nfw_allow) == 0 ? 0 : -1;
+	else if (IS("admin", "users"))
+		r = names(value, c->admin_users, &c->nadmin);
+	else if (IS("admin", "terminals"))
+		r = sk_cidr_list_parse(value, c->admin_terminals, WK_LIST_MAX, &c->nadmin_terminals) == 0
+			    ? 0
+			    : -1;
+	else if (IS("decoys", "addresses"))
+		r = sk_cidr_list_parse(value, c->decoys, WK_LIST_MAX, &c->ndecoys) == 0 ? 0 : -1;
+	else if (IS("alerts", "suppress"))
+		r = duration(value, &c->suppress);
+	else if (IS("alerts", "table_capacity"))
+		r = number(value, 16, 1u << 24, &c->table_capacity);
+#undef IS
+	if (r == 0)
+		return 1;
+	ld->failed = 1;
+	if (r == -2)
+		snprintf(ld->err, ld->err_size, "unknown key '%s' in [%s] (see docs/watch.md)", key,
+			 section);
+	else
+		snprintf(ld->err, ld->err_size, "[%s] %s: bad value '%s' (see docs/watch.md)", section,
+			 key, value);
+	return 0;
+}
+
+int
+wk_config_load(wk_config *c, const char *path, char *err, size_t err_size)
+{
+	struct loader ld = {c, err, err_size, 0};
+	int line = ini_parse(path, handler, &ld);
+	char msg[256];
+
+	if (line == -1) {
+		snprintf(err, err_size, "%s: cannot open", path);
+		return -1;
+	}
+	if (line != 0) {
+		snprintf(msg, sizeof(msg), "%s", ld.failed ? err : "syntax error");
+		snprintf(err, err_size, "%s:%d: %s", path, line, msg);
+		return -1;
+	}
+	return 0;
+}

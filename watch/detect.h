@@ -1,0 +1,61 @@
+/*
+ * watch/detect.h - sekisho-watch's detectors and their settings (issue 5;
+ * DESIGN 12).  Each detector keys its bounded tables by what the IPA guide
+ * (seed 003) and the IoT countermeasures (seed 001) watch for; thresholds
+ * come from the [sections] of --config (docs/watch.md lists them all).
+ */
+#ifndef SEKISHO_WATCH_DETECT_H
+#define SEKISHO_WATCH_DETECT_H
+
+#include "alert.h"
+#include "event.h"
+#include "sekisho/access.h"
+#include "table.h"
+
+#define WK_LIST_MAX 16
+
+typedef struct wk_config {
+	/* [auth]: failed sign-ins (A5, E1; seed 003 視1) */
+	unsigned brute_failures, brute_window;          /* one user from one source: 10 in 10 min */
+	unsigned spray_users, spray_window;             /* users one source fails on: 8 in 30 min */
+	unsigned distributed_sources, distributed_window; /* sources failing one user: 8 in 30 min */
+	/* [multi_ip] (E1): one user signed in from several addresses at once */
+	unsigned multi_addresses, multi_window;         /* 2 addresses within 10 min */
+	/* [trap] (E5) */
+	char trap_users[WK_LIST_MAX][64];
+	unsigned ntrap;
+	/* [proxy] (E3) */
+	unsigned allowed_ports[WK_LIST_MAX];
+	unsigned nallowed;                              /* 443 */
+	/* [firewall] (E2) */
+	sk_cidr fw_allow[WK_LIST_MAX];                  /* known updaters: not alerted */
+	unsigned nfw_allow;
+	/* [admin] (E6) */
+	char admin_users[WK_LIST_MAX][64];
+	unsigned nadmin;
+	sk_cidr admin_terminals[WK_LIST_MAX];
+	unsigned nadmin_terminals;
+	/* [decoys] (E7) */
+	sk_cidr decoys[WK_LIST_MAX];
+	unsigned ndecoys;
+	/* [alerts] */
+	unsigned suppress;                              /* one alert per rule and key per hour */
+	unsigned table_capacity;                        /* entries per table: 8192 */
+} wk_config;
+
+void wk_config_default(wk_config *c);
+/* Reads an INI file over the defaults; 0, or -1 with a message naming file:line and key. */
+int wk_config_load(wk_config *c, const char *path, char *err, size_t err_size);
+
+typedef struct wk_detect wk_detect;
+
+wk_detect *wk_detect_new(const wk_config *c, wk_sink *sink);
+void wk_detect_free(wk_detect *d);
+
+/* Feeds one event; line is its raw text (the alert's evidence). */
+void wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len);
+
+/* Entries evicted from full tables (reported: memory stayed bounded). */
+uint64_t wk_detect_evicted(const wk_detect *d);
+
+#endif

@@ -1,0 +1,114 @@
+/* watch/table.c - bounded keyed counters (see table.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+#define PROBES 8 /* slots looked at before evicting the stalest of them */
+
+int
+wk_table_init(wk_table *t, size_t capacity)
+{
+	size_t cap = 16;
+
+	while (cap < capacity && cap < ((size_t)1 << 30))
+		cap <<= 1;
+	memset(t, 0, sizeof(*t));
+	if ((t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
+		return -1;
+	t->cap = cap;
+	t->seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)t;
+	return 0;
+}
+
+void
+wk_table_free(wk_table *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* FNV-1a, then a 64-bit finalizer (splitmix64) so that slots spread. */
+uint64_t
+wk_hash(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+static void
+reset(wk_entry *e, int64_t now)
+{
+	e->first = now;
+	e->count = 0;
+	e->ndistinct = 0;
+	memset(e->shown, 0, sizeof(e->shown));
+}
+
+wk_entry *
+wk_table_get(wk_table *t, const char *key, size_t key_len, int64_t now, int64_t window)
+{
+	uint64_t h = wk_hash(key, key_len, t->seed);
+	size_t mask = t->cap - 1, i = (size_t)h & mask, victim = i;
+	wk_entry *e;
+
+	for (size_t p = 0; p < PROBES; p++, i = (i + 1) & mask) {
+		e = &t->slot[i];
+		if (e->hash == h)
+			goto found;
+		if (e->hash == 0) {
+			victim = i;
+			t->used++;
+			goto fresh;
+		}
+		if (t->slot[i].last < t->slot[victim].last)
+			victim = i;
+	}
+	t->evicted++;
+fresh:
+	e = &t->slot[victim];
+	memset(e, 0, sizeof(*e));
+	e->hash = h;
+	{
+		size_t n = key_len < WK_KEY_SHOWN - 1 ? key_len : WK_KEY_SHOWN - 1;
+		memcpy(e->key, key, n);
+		e->key[n] = '\0';
+	}
+	reset(e, now);
+found:
+	if (window > 0 && now - e->first > window)
+		reset(e, now);
+	if (now > e->last)
+		e->last = now;
+	return e;
+}
+
+int
+wk_entry_add_distinct(wk_entry *e, uint64_t seed, const char *value, size_t len)
+{
+	uint64_t h = wk_hash(value, len, seed ^ 0x5bd1e995u);
+
+	for (uint32_t i = 0; i < e->ndistinct; i++)
+		if (e->distinct[i] == h)
+			return 0;
+	if (e->ndistinct >= WK_DISTINCT_MAX)
+		return 0; /* enough to pass any threshold; the count stays capped */
+	if (e->ndistinct < 4) {
+		size_t n = len < WK_VALUE_SHOWN - 1 ? len : WK_VALUE_SHOWN - 1;
+		memcpy(e->shown[e->ndistinct], value, n);
+		e->shown[e->ndistinct][n] = '\0';
+	}
+	e->distinct[e->ndistinct++] = h;
+	return 1;
+}
