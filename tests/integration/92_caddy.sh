@@ -9,7 +9,7 @@
 # cookie the upstream answers 200 and sees the user and role; a header
 # Remote-User sent by the client never reaches the upstream; a deny rule
 # gives 403; the portal sees the client's address through Caddy
-# (trusted_proxies).  Caddy runs with admin off and auto_https off, on
+# (trusted_proxies).  The Caddyfile is the guide's snippet.  Caddy runs with admin off and auto_https off, on
 # loopback only, with its state in the test's directory.
 . "$(dirname "$0")/lib.sh"
 
@@ -63,20 +63,25 @@ http://auth.example.test:$CP {
 	reverse_proxy 127.0.0.1:$SP
 }
 
-http://app.example.test:$CP {
+(sekisho) {
 	route {
 		request_header -Remote-User
 		request_header -Remote-Groups
+		request_header -Remote-Email
 		forward_auth 127.0.0.1:$SP {
 			uri /auth/verify
 			copy_headers Remote-User Remote-Groups
 		}
-		reverse_proxy 127.0.0.1:$UP
 	}
 }
 
+http://app.example.test:$CP {
+	import sekisho
+	reverse_proxy 127.0.0.1:$UP
+}
+
 http://:$UP {
-	respond "upstream page for {header.Remote-User} ({header.Remote-Groups}) at {path}"
+	respond "upstream page for {header.Remote-User} ({header.Remote-Groups}) at {path} email={header.Remote-Email}"
 }
 CADDY
 
@@ -110,9 +115,10 @@ LOGIN="$PORTAL/login?rd=http%3A%2F%2Fapp.example.test%3A$CP%2Fhello%3Fx%3D1"
 lacks "$T/page" "upstream page"
 ok
 # A bypass path: the upstream, with no user, whatever the client claims to be.
-[ "$(get "$APP/public/logo.png" -H 'Remote-User: admin' -H 'Remote-Groups: admin')" = 200 ] || fail "bypass rule"
+[ "$(get "$APP/public/logo.png" -H 'Remote-User: admin' -H 'Remote-Groups: admin' -H 'Remote-Email: a@evil.test')" = 200 ] || fail "bypass rule"
 contains "$T/page" "upstream page for"
 lacks "$T/page" "admin"
+lacks "$T/page" "evil"
 # A deny rule: 403 from sekishod, passed on by Caddy; the upstream never asked.
 [ "$(get "$APP/forbidden/report")" = 403 ] || fail "deny rule: not 403"
 lacks "$T/page" "upstream page"
