@@ -102,6 +102,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/watch/%.o: watch/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iwatch $(CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/server/%.o: server/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SRV_FLAGS) $(CFLAGS) -MMD -MP -c $< -o $@

@@ -425,6 +425,93 @@ sk_access_rules_check(const sk_access_rules *rs, char *err, size_t err_size)
 	return SK_OK;
 }
 
+/* ---- normalisation ------------------------------------------------------ */
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+sk_access_normalize_path(const char *in, char *out, size_t size)
+{
+	size_t o = 0, n = strlen(in);
+
+	if (size < 2)
+		return SK_ERR_TOOLONG;
+	/* 1. Percent-decode everything, once; a backslash is a slash (IIS and
+	 *    others treat it so); a NUL or a control byte is refused. */
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)in[i];
+		if (c == '%' && i + 2 < n && hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
+			c = hexval(in[i + 1]) * 16 + hexval(in[i + 2]);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return SK_ERR_INVALID;
+		if (c == '\\')
+			c = '/';
+		if (o + 1 >= size)
+			return SK_ERR_TOOLONG;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (out[0] != '/')
+		return SK_ERR_INVALID;
+	/* 2. Repeated slashes collapse; "." and ".." segments resolve (RFC 3986
+	 *    5.2.4); ".." above the root stays at the root. */
+	size_t w = 0;
+	for (size_t r = 0; r < o;) {
+		/* out[r] == '/' here: one segment is out[r+1 .. next slash) */
+		size_t e = r + 1;
+		while (e < o && out[e] != '/')
+			e++;
+		size_t len = e - r - 1;
+		if (len == 0 || (len == 1 && out[r + 1] == '.')) {
+			/* empty or "." : drop, but keep a trailing slash */
+			if (e >= o)
+				out[w++] = '/';
+		} else if (len == 2 && out[r + 1] == '.' && out[r + 2] == '.') {
+			while (w > 0 && out[--w] != '/')
+				;
+			if (e >= o)
+				out[w++] = '/';
+		} else {
+			out[w++] = '/';
+			memmove(out + w, out + r + 1, len);
+			w += len;
+		}
+		r = e;
+	}
+	if (w == 0)
+		out[w++] = '/';
+	out[w] = '\0';
+	return SK_OK;
+}
+
+/* Host as matched: lower case, without port or trailing dot. */
+static int
+normalize_host(const char *in, char *out, size_t size)
+{
+	size_t n = host_len(in, strlen(in));
+
+	if (n > 0 && in[n - 1] == '.')
+		n--;
+	if (n >= size)
+		return SK_ERR_TOOLONG;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] + 32) : in[i];
+	out[n] = '\0';
+	return SK_OK;
+}
+
 /* ---- decisions --------------------------------------------------------- */
 
 static int
@@ -454,13 +541,26 @@ subject_allowed(const sk_access_rule *r, const sk_access_subject *who)
 }
 
 sk_access_result
-sk_access_decide(const sk_access_rules *rs, const sk_access_request *req,
+sk_access_decide(const sk_access_rules *rs, const sk_access_request *in,
 		 const sk_access_subject *who, int *rule_index)
 {
 	const sk_access_rule *r = NULL;
 	sk_access_policy policy = rs->default_policy;
+	char host[256], path[SK_ACCESS_PATH_MAX];
+	sk_access_request norm = *in, *req = &norm;
 
 	*rule_index = -1;
+	/*
+	 * Match what the application will serve, not the bytes asked for:
+	 * "/public/../admin", "/%61dmin", "//admin" and "ADMIN.example.com."
+	 * must meet the rules of /admin on admin.example.com.  A path that
+	 * cannot be normalised (control bytes, too long) is refused.
+	 */
+	if (normalize_host(in->host ? in->host : "", host, sizeof(host)) != SK_OK ||
+	    sk_access_normalize_path(in->path ? in->path : "/", path, sizeof(path)) != SK_OK)
+		return SK_ACCESS_FORBIDDEN;
+	norm.host = host;
+	norm.path = path;
 	for (unsigned i = 0; i < rs->n; i++)
 		if (rule_matches(&rs->rule[i], req)) {
 			r = &rs->rule[i];
@@ -471,10 +571,10 @@ sk_access_decide(const sk_access_rules *rs, const sk_access_request *req,
 	if (policy == SK_POLICY_DENY)
 		return SK_ACCESS_FORBIDDEN;
 	if (r != NULL && r->nnetworks > 0) {
-		int in = 0;
-		for (unsigned i = 0; !in && i < r->nnetworks; i++)
-			in = sk_cidr_match(&r->networks[i], req->addr);
-		if (!in)
+		int inside = 0;
+		for (unsigned i = 0; !inside && i < r->nnetworks; i++)
+			inside = sk_cidr_match(&r->networks[i], req->addr);
+		if (!inside)
 			return SK_ACCESS_FORBIDDEN;
 	}
 	if (policy == SK_POLICY_BYPASS)

@@ -37,6 +37,7 @@ extern "C" {
 #define SK_ACCESS_ITEMS_MAX 8     /* hosts, paths, users, networks per rule */
 #define SK_ACCESS_PATTERN_MAX 128
 #define SK_ACCESS_DOMAINS_MAX 8
+#define SK_ACCESS_PATH_MAX 4096
 
 typedef enum sk_access_policy {
 	SK_POLICY_DENY = 0,
@@ -116,10 +117,21 @@ const char *sk_access_policy_name(sk_access_policy p);
 
 /*
  * Decides a request.  *rule_index is the deciding rule, or -1 for the
- * default policy.
+ * default policy.  The host and path are normalised first (see
+ * sk_access_normalize_path), so rules meet the path the application will
+ * serve; a path that cannot be normalised is FORBIDDEN.
  */
 sk_access_result sk_access_decide(const sk_access_rules *rs, const sk_access_request *req,
 				  const sk_access_subject *who, int *rule_index);
+
+/*
+ * The path an application serves for a raw request path: %XX decoded once,
+ * backslashes as slashes, repeated slashes collapsed, "." and ".." segments
+ * resolved (never above the root).  SK_ERR_INVALID for control bytes (also
+ * encoded ones) or a path not starting with '/', SK_ERR_TOOLONG when out is
+ * too small.
+ */
+int sk_access_normalize_path(const char *in, char *out, size_t size);
 
 /* "10.0.0.0/8", "192.0.2.7", "2001:db8::/32" -> net. SK_ERR_INVALID otherwise. */
 int sk_cidr_parse(const char *s, sk_cidr *net);

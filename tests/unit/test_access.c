@@ -247,6 +247,82 @@ test_host_in_domain(void **state)
 	assert_false(sk_host_in_domain("example.com", 11, ""));
 }
 
+static void
+expect_norm(const char *in, const char *want)
+{
+	char out[256];
+
+	if (want == NULL) {
+		assert_int_not_equal(sk_access_normalize_path(in, out, sizeof(out)), SK_OK);
+		return;
+	}
+	assert_int_equal(sk_access_normalize_path(in, out, sizeof(out)), SK_OK);
+	if (strcmp(out, want) != 0) {
+		print_error("'%s' -> '%s', want '%s'\n", in, out, want);
+		fail();
+	}
+}
+
+static void
+test_normalize(void **state)
+{
+	(void)state;
+	expect_norm("/", "/");
+	expect_norm("/a/b", "/a/b");
+	expect_norm("/a/b/", "/a/b/");
+	expect_norm("//admin//users", "/admin/users");
+	expect_norm("/public/../admin/users", "/admin/users");
+	expect_norm("/public/%2e%2e/admin", "/admin");
+	expect_norm("/public/..%2Fadmin", "/admin");
+	expect_norm("/public/..%5cadmin", "/admin");
+	expect_norm("/public\\..\\admin", "/admin");
+	expect_norm("/%66orbidden/x", "/forbidden/x");
+	expect_norm("/a/./b/.", "/a/b/");
+	expect_norm("/../../etc/passwd", "/etc/passwd");
+	expect_norm("/a/..", "/");
+	expect_norm("/a%2", "/a%2");
+	expect_norm("/100%25", "/100%");
+	expect_norm("/a%00b", NULL);
+	expect_norm("/a\x01", NULL);
+	expect_norm("relative", NULL);
+}
+
+/* The rules meet the normalised request: no way around a deny or a bypass. */
+static void
+test_no_traversal_bypass(void **state)
+{
+	sk_access_rules rs;
+	int idx;
+
+	(void)state;
+	sk_access_rules_init(&rs);
+	set(&rs, "open", "host", "app.example.com");
+	set(&rs, "open", "path", "/public/*");
+	set(&rs, "open", "policy", "bypass");
+	set(&rs, "hidden", "host", "app.example.com");
+	set(&rs, "hidden", "path", "/forbidden*");
+	set(&rs, "hidden", "policy", "deny");
+	set(&rs, "app", "host", "*.example.com");
+	set(&rs, "app", "policy", "one_factor");
+	assert_int_equal(decide(&rs, "app.example.com", "/public/../admin/users", "", NULL, 0, 0, &idx),
+			 SK_ACCESS_LOGIN);
+	assert_int_equal(decide(&rs, "app.example.com", "/public/%2e%2e/admin", "", NULL, 0, 0, &idx),
+			 SK_ACCESS_LOGIN);
+	assert_int_equal(decide(&rs, "app.example.com", "//forbidden/x", "", "bob", SK_ROLE_USER, 0,
+				&idx), SK_ACCESS_FORBIDDEN);
+	assert_int_equal(decide(&rs, "app.example.com", "/%66orbidden/x", "", "bob", SK_ROLE_USER, 0,
+				&idx), SK_ACCESS_FORBIDDEN);
+	assert_int_equal(decide(&rs, "app.example.com", "/public/../forbidden/x", "", "bob",
+				SK_ROLE_USER, 0, &idx), SK_ACCESS_FORBIDDEN);
+	/* A trailing dot or upper case does not leave the host's rules. */
+	assert_int_equal(decide(&rs, "APP.example.com.", "/forbidden", "", "bob", SK_ROLE_USER, 0,
+				&idx), SK_ACCESS_FORBIDDEN);
+	assert_int_equal(decide(&rs, "app.example.com", "/public/a%00", "", NULL, 0, 0, &idx),
+			 SK_ACCESS_FORBIDDEN);
+	assert_int_equal(decide(&rs, "app.example.com", "/public/logo.png", "", NULL, 0, 0, &idx),
+			 SK_ACCESS_ALLOW);
+}
+
 int
 main(void)
 {
@@ -258,6 +334,8 @@ main(void)
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_host_in_domain),
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_no_traversal_bypass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
