@@ -92,11 +92,16 @@ forward_auth_key(server_config *sc, const char *key, const char *value, char *er
 		if (snprintf(list, sizeof(list), "%s", value) >= (int)sizeof(list))
 			return bad(err, err_size, key, value, "is too long");
 		sc->nrd_domains = 0;
-		for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+		for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			while (*t == ' ' || *t == '\t')
+				t++;
+			for (size_t e = strlen(t); e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t'); e--)
+				t[e - 1] = '\0';
 			if (sc->nrd_domains == SK_ACCESS_DOMAINS_MAX ||
 			    domain_copy(sc->rd_domains[sc->nrd_domains++], 256, t) != 0)
 				return bad(err, err_size, key, value,
-					   "must list at most 8 domain names");
+					   "must list at most 8 domain names, separated by commas");
+		}
 		return 1;
 	}
 	if (strcmp(key, "default_policy") == 0) {
@@ -324,17 +329,19 @@ decide(const server_config *sc, const char *url, int redirect, const char *addr,
 		subj.mfa_at = who->mfa_at;
 	}
 	r = sk_access_decide(sc->rules, &req, &subj, &idx);
-	if (idx >= 0)
-		extra(out, "x-sekisho-rule", sc->rules->rule[idx].name);
+	if (who != NULL)
+		snprintf(out->audit_user, sizeof(out->audit_user), "%s", who->user);
 	switch (r) {
 	case SK_ACCESS_ALLOW:
 		out->status = 200;
-		if (who != NULL) {
-			extra(out, "remote-user", who->user);
-			extra(out, "remote-groups", sk_role_name(who->role));
-			if (who->email[0] != '\0')
-				extra(out, "remote-email", who->email);
-		}
+		/* Always the three headers, empty without a session, so that a
+		 * proxy copying them never passes on a client's own or a placeholder. */
+		extra(out, "remote-user", who != NULL ? who->user : "");
+		extra(out, "remote-groups", who != NULL ? sk_role_name(who->role) : "");
+		extra(out, "remote-email", who != NULL ? who->email : "");
+		/* For the proxy's logs; not on 3xx/4xx, which Caddy shows the browser. */
+		if (idx >= 0)
+			extra(out, "x-sekisho-rule", sc->rules->rule[idx].name);
 		break;
 	case SK_ACCESS_LOGIN:
 	case SK_ACCESS_STEP_UP: {
@@ -431,7 +438,7 @@ fwd_fast(fwd_cache *c, const server_config *sc, const fwd_req *r, http_out *out,
 	    e->epoch != atomic_load_explicit(&epoch, memory_order_acquire) ||
 	    sodium_memcmp(e->hash, hash, SK_HASH_LEN) != 0)
 		return 0; /* a worker looks the session up, and fills the cache */
-	*audit = decide(sc, r->url, r->redirect, r->addr, e, out);
+	*audit = decide(sc, r->url, r->redirect, r->addr, e->anonymous ? NULL : e, out);
 	return 1;
 }
 
@@ -440,12 +447,9 @@ fwd_fast(fwd_cache *c, const server_config *sc, const fwd_req *r, http_out *out,
 void
 fwd_audit_record(sk_ctx *ctx, const http_out *decided, const char *url, const char *addr)
 {
-	const char *user = "-";
-	char detail[SK_DETAIL_MAX], target[SK_NAME_MAX + 16], path[8];
+	const char *user = decided->audit_user[0] ? decided->audit_user : "-";
+	char detail[SK_DETAIL_MAX], target[SK_NAME_MAX + 16], path[FWD_URL_MAX];
 
-	for (int i = 0; i < decided->nextra; i++)
-		if (strcmp(decided->extra[i].name, "remote-user") == 0)
-			user = decided->extra[i].value;
 	if (url == NULL || split_url(url, target, sizeof(target), path, sizeof(path)) != 0)
 		snprintf(target, sizeof(target), "-");
 	/* The URL's query may carry secrets of the application: path only. */
@@ -499,7 +503,23 @@ fwd_handle(struct rq *q)
 			snprintf(e->email, sizeof(e->email), "%s", u.email);
 		}
 	}
-	audit = decide(sc, q->in->fwd_url, q->in->fwd_redirect, q->in->addr, e, q->out);
+	/*
+	 * A token of no signed-in session (before sign-in, or unknown) is
+	 * remembered too, so that its next checks stay on the loop.  Such a
+	 * token never becomes a signed-in one: sign-in issues a new token.
+	 */
+	if (e == NULL && q->token[0] != '\0' && (e = calloc(1, sizeof(*e))) != NULL) {
+		if (sk_session_token_hash(q->token, e->hash) == SK_OK) {
+			e->anonymous = 1;
+			e->epoch = ep;
+			e->valid_until = sk_ctx_now(q->ctx) + sc->fwd_cache_ttl;
+		} else {
+			free(e);
+			e = NULL;
+		}
+	}
+	audit = decide(sc, q->in->fwd_url, q->in->fwd_redirect, q->in->addr,
+		       e != NULL && !e->anonymous ? e : NULL, q->out);
 	if (audit)
 		fwd_audit_record(q->ctx, q->out, q->in->fwd_url, q->in->addr);
 	if (e != NULL && sc->fwd_cache_ttl > 0)

@@ -31,6 +31,7 @@ typedef struct fwd_entry {
 	int64_t valid_until;
 	uint64_t epoch;
 	int64_t mfa_at;
+	int anonymous;               /* a token of no signed-in session (not yet, or unknown) */
 	sk_role role;
 	char user[SK_NAME_MAX + 1];
 	char email[SK_EMAIL_MAX + 1];

@@ -74,6 +74,7 @@ static _Atomic unsigned pending_audits;
 static _Atomic unsigned long dropped_audits;
 
 static h2o_globalconf_t globalconf;
+static char csp[1024]; /* the pages' Content-Security-Policy (build_csp) */
 static const server_config *config;
 static volatile sig_atomic_t stopping;
 
@@ -155,8 +156,6 @@ add_header(h2o_req_t *req, const char *name, const char *value)
 static void
 respond(h2o_req_t *req, http_out *out, int secure)
 {
-	static const char csp[] = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-				  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 	const char *ct = out->content_type ? out->content_type : "text/html; charset=utf-8";
 
 	req->res.status = out->status ? out->status : 200;
@@ -332,6 +331,7 @@ queue_audit(const http_out *decided, const char *url, const char *addr)
 	job->out.status = decided->status;
 	job->out.nextra = decided->nextra;
 	memcpy(job->out.extra, decided->extra, sizeof(job->out.extra));
+	memcpy(job->out.audit_user, decided->audit_user, sizeof(job->out.audit_user));
 	job->in.fwd_url = url ? strdup(url) : NULL;
 	snprintf(job->in.addr, sizeof(job->in.addr), "%s", addr);
 	buf_init(&job->out.body);
@@ -381,7 +381,15 @@ fwd_on_loop(struct loop *lp, h2o_req_t *req, const char *addr, char **url_out, i
 		fr.cookie = req->headers.entries[ci].value.base;
 		fr.cookie_len = req->headers.entries[ci].value.len;
 	}
-	memset(&out, 0, sizeof(out));
+	/* Only the fields respond() reads: the struct is mostly cookie space. */
+	out.status = 0;
+	out.content_type = NULL;
+	out.location[0] = '\0';
+	out.ncookies = 0;
+	out.nextra = 0;
+	out.plain = 0;
+	out.audit_user[0] = '\0';
+	out.fwd_fill = NULL;
 	buf_init(&out.body);
 	answered = fwd_fast(lp->fwd, config, &fr, &out, &audit);
 	if (answered) {
@@ -396,6 +404,18 @@ to_worker:
 	if (fr.url != NULL)
 		*url_out = strdup(fr.url);
 	return 0;
+}
+
+/* The client's address (through trusted proxies) into out. */
+static void
+client_addr(h2o_req_t *req, char *out, size_t size)
+{
+	char peer[64];
+	char *xff = config->ntrusted ? header_copy_str(req, "x-forwarded-for") : NULL;
+
+	peer_addr(req, peer, sizeof(peer));
+	http_client_addr(config, peer, xff, out, size);
+	free(xff);
 }
 
 static void
@@ -419,16 +439,29 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 	struct loop *lp = H2O_STRUCT_FROM_MEMBER(struct loop, ctx, req->conn->ctx);
 	struct job *job;
 	size_t path_len;
+	char *fwd_url = NULL;
+	int fwd_redirect = 0;
 
 	(void)self;
 	if (req->entity.base != NULL && req->entity.len > MAX_BODY) {
 		send_error(req, 413);
 		return 0;
 	}
+	/* Forward-auth first: answered on the loop, mostly without any allocation. */
+	if (config->fwd_enabled && req->path_normalized.len == 12 &&
+	    memcmp(req->path_normalized.base, "/auth/verify", 12) == 0) {
+		char addr[64];
+		client_addr(req, addr, sizeof(addr));
+		if (fwd_on_loop(lp, req, addr, &fwd_url, &fwd_redirect))
+			return 0;
+	}
 	if ((job = calloc(1, sizeof(*job))) == NULL) {
+		free(fwd_url);
 		send_error(req, 503);
 		return 0;
 	}
+	job->in.fwd_url = fwd_url;
+	job->in.fwd_redirect = fwd_redirect;
 	path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
 	if (copy_str(job->in.method, sizeof(job->in.method), req->method.base, req->method.len) != 0 ||
 	    copy_str(job->in.path, sizeof(job->in.path), req->path_normalized.base,
@@ -441,19 +474,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 		return 0;
 	}
 	(void)path_len;
-	{
-		char peer[64];
-		char *xff = config->ntrusted ? header_copy_str(req, "x-forwarded-for") : NULL;
-		peer_addr(req, peer, sizeof(peer));
-		http_client_addr(config, peer, xff, job->in.addr, sizeof(job->in.addr));
-		free(xff);
-	}
-	if (config->fwd_enabled && strcmp(job->in.path, "/auth/verify") == 0) {
-		if (fwd_on_loop(lp, req, job->in.addr, &job->in.fwd_url, &job->in.fwd_redirect)) {
-			job_free(job);
-			return 0;
-		}
-	}
+	client_addr(req, job->in.addr, sizeof(job->in.addr));
 	job->in.secure = req->scheme == &H2O_URL_SCHEME_HTTPS;
 	job->in.cookie = header_copy(req, H2O_TOKEN_COOKIE, "; ");
 	job->in.accept_language = header_copy(req, H2O_TOKEN_ACCEPT_LANGUAGE, ",");
@@ -588,7 +609,7 @@ on_accept(h2o_socket_t *listener, const char *err)
 }
 
 static int
-open_listener(const server_config *sc)
+open_listener(const server_config *sc, int reuseport)
 {
 	struct sockaddr_in6 a6;
 	struct sockaddr_in a4;
@@ -597,7 +618,8 @@ open_listener(const server_config *sc)
 	if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	if (reuseport)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
 	if (family == AF_INET) {
 		memset(&a4, 0, sizeof(a4));
 		a4.sin_family = AF_INET;
@@ -660,6 +682,33 @@ loop_main(void *p)
 	return NULL;
 }
 
+/*
+ * The pages' CSP.  A sign-in's last step answers a form POST with a redirect
+ * to rd, and browsers check every hop of that against form-action: with
+ * forward-auth the applications' domains must be listed, or the browser
+ * stays on the portal (found by the nginx browser test).
+ */
+static void
+build_csp(const server_config *sc)
+{
+	char forms[768] = "'self'";
+	const char *one[1] = {sc->cookie_domain};
+
+	if (sc->fwd_enabled) {
+		unsigned n = sc->nrd_domains;
+		for (unsigned i = 0; i < (n ? n : 1); i++) {
+			const char *d = n ? sc->rd_domains[i] : one[0];
+			size_t used = strlen(forms);
+			if (d[0] != '\0')
+				snprintf(forms + used, sizeof(forms) - used, " %s:* *.%s:*", d, d);
+		}
+	}
+	snprintf(csp, sizeof(csp),
+		 "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action %s; "
+		 "frame-ancestors 'none'; base-uri 'none'",
+		 forms);
+}
+
 static SSL_CTX *
 make_tls(const server_config *sc)
 {
@@ -703,6 +752,7 @@ http_serve(const server_config *sc, int (*open_ctx)(void *arg, sk_ctx **ctx), vo
 	if (nworkers > MAX_WORKERS)
 		nworkers = MAX_WORKERS;
 	config = sc;
+	build_csp(sc);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -732,9 +782,25 @@ http_serve(const server_config *sc, int (*open_ctx)(void *arg, sk_ctx **ctx), vo
 	handler = h2o_create_handler(path, sizeof(*handler));
 	handler->on_req = on_req;
 
+	/*
+	 * SO_REUSEPORT would let a second sekishod share the port with the first
+	 * without a word (seen here: two servers on one port, each answering
+	 * half the requests).  A bind without it fails while anybody listens.
+	 */
+	if (ok) {
+		int probe = open_listener(sc, 0);
+		if (probe == -1) {
+			fprintf(stderr, "sekishod: cannot listen on %s port %u: %s%s\n", sc->listen_addr,
+				sc->port, strerror(errno),
+				errno == EADDRINUSE ? " (is another sekishod running?)" : "");
+			ok = 0;
+		} else {
+			close(probe);
+		}
+	}
 	/* Every listener first, so a port in use is reported before anything runs. */
 	for (unsigned i = 0; ok && i < nloops; i++) {
-		starts[i] = (struct loop_start){&loops[i], ssl, open_listener(sc), &loops_ready};
+		starts[i] = (struct loop_start){&loops[i], ssl, open_listener(sc, 1), &loops_ready};
 		if (starts[i].fd == -1) {
 			fprintf(stderr, "sekishod: cannot listen on %s port %u: %s\n", sc->listen_addr,
 				sc->port, strerror(errno));

@@ -43,7 +43,7 @@ typedef struct http_in {
 typedef struct http_out {
 	int status;                           /* 200 when left 0 */
 	const char *content_type;             /* static; NULL = text/html; charset=utf-8 */
-	char location[1024];                  /* for redirects */
+	char location[8192];                  /* for redirects (forward-auth's carries a URL) */
 	char cookies[HTTP_MAX_COOKIES][2560]; /* Set-Cookie values (the rd cookie holds a URL) */
 	int ncookies;
 	struct {
@@ -52,6 +52,7 @@ typedef struct http_out {
 	} extra[HTTP_MAX_EXTRA];              /* more headers (forward-auth's Remote-User, ...) */
 	int nextra;
 	int plain;                            /* no page headers (CSP, ...): forward-auth answers */
+	char audit_user[SK_NAME_MAX + 1];     /* forward-auth: whose decision (never sent) */
 	struct fwd_entry *fwd_fill;           /* malloc'd: a session for the loop's cache */
 	sk_buf body;
 } http_out;

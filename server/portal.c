@@ -327,7 +327,7 @@ wrong_step(struct rq *q, sk_step want)
 static void
 h_login(struct rq *q)
 {
-	char rd[512] = "";
+	char rd[FWD_URL_MAX] = "";
 	page_base pb;
 	int64_t retry_at = 0;
 	int r;
