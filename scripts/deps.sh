@@ -8,7 +8,8 @@
 # sshpass are the real sshd and client of tests/integration/95_sshd.sh, which
 # starts its own sshd on a loopback port (on a machine with systemd, Debian's
 # package also enables the system's ssh service). nginx is the real reverse proxy of
-# the forward-auth tests; its package too starts a system nginx where systemd runs.
+# the forward-auth tests and caddy the other one; both packages start a system
+# service on :80 where systemd runs (this container blocks service starts).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
