@@ -116,8 +116,9 @@ sk_cidr_match(const sk_cidr *net, const char *addr)
 
 	if (addr == NULL || addr_parse(addr, a, &fb) != 0)
 		return 0;
-	if (memcmp(a, net->addr, full) != 0)
-		return 0;
+	for (unsigned i = 0; i < full; i++) /* addresses are not secret: a plain loop */
+		if (a[i] != net->addr[i])
+			return 0;
 	if (rest == 0)
 		return 1;
 	uint8_t mask = (uint8_t)(0xff << (8 - rest));
@@ -334,7 +335,7 @@ duration(const char *s, unsigned *out)
 }
 
 int
-sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const char *value,
+sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *field, const char *value,
 		   char *err, size_t err_size)
 {
 	sk_access_rule *r;
@@ -345,7 +346,7 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const
 	if ((r = rule_get(rs, rule)) == NULL)
 		return fail(err, err_size,
 			    "[rule %s]: too many rules, or a name longer than 31 bytes", rule);
-	if (strcmp(key, "host") == 0) {
+	if (strcmp(field, "host") == 0) {
 		struct pattern_list l = {r->hosts, &r->nhosts, 'h'};
 		r->nhosts = 0;
 		rc = each_item(value, pattern_item, &l);
@@ -353,7 +354,7 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const
 			return fail(err, err_size,
 				    "[rule %s] host: '%s' must list at most 8 host names or "
 				    "*.domain patterns, separated by commas", rule, value);
-	} else if (strcmp(key, "path") == 0) {
+	} else if (strcmp(field, "path") == 0) {
 		struct pattern_list l = {r->paths, &r->npaths, 'p'};
 		r->npaths = 0;
 		rc = each_item(value, pattern_item, &l);
@@ -361,7 +362,7 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const
 			return fail(err, err_size,
 				    "[rule %s] path: '%s' must list at most 8 paths starting "
 				    "with '/' (a trailing * for a prefix), or *", rule, value);
-	} else if (strcmp(key, "policy") == 0) {
+	} else if (strcmp(field, "policy") == 0) {
 		int p = sk_access_policy_parse(value);
 		if (p < 0)
 			return fail(err, err_size,
@@ -369,28 +370,28 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const
 				    "two_factor, deny", rule, value);
 		r->policy = (sk_access_policy)p;
 		r->policy_set = 1;
-	} else if (strcmp(key, "users") == 0) {
+	} else if (strcmp(field, "users") == 0) {
 		struct user_list l = {r};
 		r->nusers = 0;
 		if (each_item(value, user_item, &l) != SK_OK)
 			return fail(err, err_size,
 				    "[rule %s] users: '%s' must list at most 8 account names",
 				    rule, value);
-	} else if (strcmp(key, "roles") == 0) {
+	} else if (strcmp(field, "roles") == 0) {
 		struct user_list l = {r};
 		r->roles = 0;
 		if (each_item(value, role_item, &l) != SK_OK)
 			return fail(err, err_size,
 				    "[rule %s] roles: '%s' must list user, auditor or admin",
 				    rule, value);
-	} else if (strcmp(key, "networks") == 0) {
+	} else if (strcmp(field, "networks") == 0) {
 		if (sk_cidr_list_parse(value, r->networks, SK_ACCESS_ITEMS_MAX, &r->nnetworks) !=
 		    SK_OK)
 			return fail(err, err_size,
 				    "[rule %s] networks: '%s' must list at most 8 addresses or "
 				    "networks such as 10.0.0.0/8 or 2001:db8::/32 (host bits zero)",
 				    rule, value);
-	} else if (strcmp(key, "mfa_within") == 0) {
+	} else if (strcmp(field, "mfa_within") == 0) {
 		if (duration(value, &r->mfa_within) != 0)
 			return fail(err, err_size,
 				    "[rule %s] mfa_within: '%s' must be a duration such as 15m "
@@ -398,7 +399,7 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key, const
 	} else {
 		return fail(err, err_size,
 			    "[rule %s]: unknown key '%s' (host, path, policy, users, roles, "
-			    "networks, mfa_within)", rule, key);
+			    "networks, mfa_within)", rule, field);
 	}
 	return SK_OK;
 }

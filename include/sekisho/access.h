@@ -101,11 +101,11 @@ typedef enum sk_access_result {
 void sk_access_rules_init(sk_access_rules *rs);
 
 /*
- * One key of section "rule NAME" (rule given as NAME).  Rules are created in
+ * One key (field) of section "rule NAME" (rule given as NAME).  Rules are created in
  * the order their first key arrives.  Returns SK_OK, or SK_ERR_INVALID with
  * a message naming the key and the problem in err.
  */
-int sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *key,
+int sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *field,
 		       const char *value, char *err, size_t err_size);
 
 /* Checks the rules once all keys are read (every rule has a policy, ...). */
