@@ -70,6 +70,10 @@ WATCH_SRC := $(filter-out watch/main.c,$(wildcard watch/*.c watch/*/*.c))
 WATCH_OBJ := $(WATCH_SRC:%.c=$(BUILD)/%.o)
 LIBWATCH := $(BUILD)/libwatch.a
 WATCHBIN := $(BUILD)/sekisho-watch
+# libevtx reads .evtx files for the winevt source (watch/parsers/winevt.c).
+CFLAGS_WATCH := $(shell pkg-config --cflags libevtx)
+LIBS_WATCH := $(shell pkg-config --libs libevtx)
+$(WATCH_OBJ): CFLAGS += $(CFLAGS_WATCH)
 
 LIBCORE  := $(BUILD)/libsekisho.a
 LIBSO    := $(BUILD)/libsekisho.so.0
@@ -152,12 +156,12 @@ $(LIBWATCH): $(WATCH_OBJ)
 
 $(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE)
 	$(CC) -pie $(LDHARD) -o $@ $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE) $(LIBS_HOST) \
-	    $(LIBS_CORE)
+	    $(LIBS_CORE) $(LIBS_WATCH)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver -Iwatch $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(shell pkg-config --libs cmocka)
+	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH) $(shell pkg-config --libs cmocka)
 
 # Examples link only the core library: that is what a device firmware gets.
 $(BUILD)/examples/%: examples/%.c $(LIBCORE)
@@ -193,7 +197,7 @@ FUZZ_SECONDS ?= 60
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_WATCH) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH)
 
 fuzz-regress: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \

@@ -10,6 +10,10 @@
 # package also enables the system's ssh service). nginx is the real reverse proxy of
 # the forward-auth tests and caddy the other one; both packages start a system
 # service on :80 where systemd runs (this container blocks service starts).
+# squid: the real proxy of 96_squid.sh (own config and port; a system squid on :3128,
+# started only where systemd runs, is not in its way). libevtx-dev reads .evtx files
+# for sekisho-watch (its libevtx.h needs libbfio.h, which it does not pull in);
+# libevtx-utils is evtxexport.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -17,7 +21,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
       libinih-dev libjansson-dev libcmocka-dev libh2o-evloop-dev libssl-dev
       oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
       nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
-      openssh-client sshpass caddy"
+      openssh-client sshpass caddy
+      squid libevtx-dev libevtx-utils libbfio-dev"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).
