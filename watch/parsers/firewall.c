@@ -18,6 +18,10 @@
  * header (dmesg, journalctl -k -o cat); ulogd's LOGEMU lines, which have a
  * host but no tag (a prefix ending in ':' right after the host is read as
  * the prefix, not as a program, when it has no "[pid]" and "IN=" follows).
+ * Lines of other programs are WK_NONE whatever they say, so a client cannot
+ * forge a firewall event through, say, an sshd user name.  (Syslog is not
+ * authenticated: a local user can always write "kernel: ..." with logger;
+ * the ulogd rule widens that only to pid-less tags followed by "IN=".)
  *
  * Fields: src = SRC, dst = DST, src_port = SPT, dst_port = DPT, bytes = the
  * IP LEN (the first LEN; UDP's own LEN= comes later), method = PROTO,
