@@ -92,7 +92,7 @@ PID=$!
 HOME="$T" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
 	caddy run --config "$T/Caddyfile" --adapter caddyfile >"$T/caddy.log" 2>&1 &
 CPID=$!
-trap 'kill $PID $CPID 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill $PID $CPID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
 i=0
 until grep -q "listening on" "$T/log" && grep -q "serving initial configuration" "$T/caddy.log"; do
 	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }
