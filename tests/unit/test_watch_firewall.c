@@ -317,6 +317,14 @@ test_long_lines(void **state)
 	memset(line, 'I', big);
 	assert_int_equal(parse(line, big, &ev), 1); /* no LOG signature: nothing */
 	assert_int_equal(ev.kind, WK_NONE);
+	for (size_t i = 0; i + 3 <= big; i += 3) /* "IN=IN=IN=...": one pass, not n^2 */
+		memcpy(line + i, "IN=", 3);
+	assert_int_equal(parse(line, big - big % 3, &ev), 1);
+	assert_int_equal(ev.kind, WK_NONE);
+	for (size_t i = 0; i + 6 <= big; i += 6) /* and many "SRC=1 " words after a signature */
+		memcpy(line + i, "SRC=1 ", 6);
+	memcpy(line, "IN= OUT= ", 9);
+	assert_int_equal(parse(line, big - big % 6, &ev), 0);
 	free(line);
 }
 

@@ -73,7 +73,9 @@ uptime(const char *p, size_t n)
 
 /*
  * The start of "IN=x OUT=" in p[0..n): the first "IN=" whose value (up to a
- * space) is followed by " OUT=".  Returns its offset, or n.
+ * space) is followed by " OUT=".  Returns its offset, or n.  Linear: an
+ * "IN=" inside a value that failed ends at the same space and fails too, so
+ * the search goes on after that value ("IN=IN=IN=..." is not quadratic).
  */
 static size_t
 signature(const char *p, size_t n)
@@ -87,7 +89,7 @@ signature(const char *p, size_t n)
 			e++;
 		if (n - e >= 5 && memcmp(p + e, " OUT=", 5) == 0)
 			return at;
-		i = at + 1;
+		i = e;
 	}
 	return n;
 }
