@@ -132,10 +132,43 @@ alert_key(wk_alert *a, int i, const char *name, wk_str v)
 	copy_str(a->key_value[i], sizeof(a->key_value[i]), v);
 }
 
+/* A Kerberos answer whose status is not 0x0 (4768 0x6: no such user; 4771 0x18: bad password). */
 static int
-is_auth_failure(wk_kind k)
+kerberos_failed(const wk_event *ev)
 {
-	return k == WK_AUTH_FAIL || k == WK_AUTH_INVALID_USER;
+	if (ev->kind != WK_KERBEROS || ev->result.n < 3)
+		return 0;
+	for (size_t i = 2; i < ev->result.n; i++)
+		if (ev->result.p[i] != '0')
+			return 1;
+	return 0;
+}
+
+static int
+failed(const wk_event *ev)
+{
+	return ev->kind == WK_AUTH_FAIL || ev->kind == WK_AUTH_INVALID_USER || kerberos_failed(ev);
+}
+
+/* Case-insensitive search of needle in s. */
+static int
+contains(wk_str s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; n <= s.n && i <= s.n - n; i++)
+		if (strncasecmp(s.p + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Addresses that do not identify a terminal: loopback, link-local, "-". */
+static int
+not_a_terminal(wk_str a)
+{
+	return a.n == 0 || wk_str_eq(a, "-") || wk_str_eq(a, "::1") ||
+	       (a.n >= 4 && strncmp(a.p, "127.", 4) == 0) ||
+	       (a.n >= 5 && strncasecmp(a.p, "fe80:", 5) == 0);
 }
 
 static int
@@ -172,7 +205,7 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	wk_entry *e;
 	wk_alert a;
 
-	if (!is_auth_failure(ev->kind))
+	if (!failed(ev))
 		return;
 	/* One account from one source. */
 	if (ev->user.n > 0 && ev->src.n > 0 && c->brute_failures > 0) {
@@ -246,7 +279,10 @@ detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 
 	if (ev->kind != WK_AUTH_OK && !(ev->kind == WK_PROXY && ev->user.n > 0))
 		return;
-	if (ev->user.n == 0 || ev->src.n == 0 || c->multi_addresses < 2)
+	/* Machine accounts ("HOST$") and loopback or link-local addresses are
+	 * one computer talking to itself, not a user on two terminals. */
+	if (ev->user.n == 0 || ev->user.p[ev->user.n - 1] == '$' || not_a_terminal(ev->src) ||
+	    c->multi_addresses < 2)
 		return;
 	kn = join(key, sizeof(key), "m", ev->user, (wk_str){"", 0});
 	e = wk_table_get(&d->t[T_MULTI], key, kn, ev->ts, c->multi_window);
@@ -274,7 +310,7 @@ detect_trap(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	char key[128];
 	wk_alert a;
 
-	if (ev->kind != WK_AUTH_OK && !is_auth_failure(ev->kind) && ev->kind != WK_KERBEROS &&
+	if (ev->kind != WK_AUTH_OK && !failed(ev) && ev->kind != WK_KERBEROS &&
 	    ev->kind != WK_PROXY && ev->kind != WK_EXPLICIT_CRED)
 		return;
 	if (ev->user.n == 0 || !user_listed(d->cfg.trap_users, d->cfg.ntrap, ev->user))
@@ -471,24 +507,37 @@ detect_remote_exec(wk_detect *d, const wk_event *ev, const char *line, size_t le
 	case WK_SERVICE_INSTALL: rule = "winevt.service_install"; what = "a service was installed"; break;
 	case WK_TASK_CREATE: rule = "winevt.task_create"; what = "a scheduled task was created"; break;
 	case WK_EXPLICIT_CRED: rule = "winevt.explicit_credentials"; what = "a logon with explicit credentials"; break;
-	case WK_SHARE_ACCESS:
-		/* Administrative shares and the pipes of PsExec-style tools. */
-		if (!(memmem(ev->url.p, ev->url.n, "ADMIN$", 6) || memmem(ev->url.p, ev->url.n, "C$", 2) ||
-		      memmem(ev->url.p, ev->url.n, "svcctl", 6) || memmem(ev->url.p, ev->url.n, "PSEXESVC", 8) ||
-		      memmem(ev->url.p, ev->url.n, "atsvc", 5)))
+	case WK_SHARE_ACCESS: {
+		/*
+		 * Administrative shares (ADMIN$, C$, D$, ...: url is the ShareName
+		 * "\\*\C$") and the named pipes of remote execution (dst is the
+		 * RelativeTargetName on IPC$: svcctl, atsvc, PsExec's -stdin/-stdout).
+		 * IPC$ alone is everyday traffic.
+		 */
+		wk_str share = ev->url;
+		int admin_share = (share.n >= 6 && strncasecmp(share.p + share.n - 6, "ADMIN$", 6) == 0) ||
+				  (share.n >= 3 && share.p[share.n - 1] == '$' && share.p[share.n - 3] == '\\' &&
+				   ((share.p[share.n - 2] | 32) >= 'a' && (share.p[share.n - 2] | 32) <= 'z'));
+		if (!admin_share && !contains(ev->dst, "svcctl") && !contains(ev->dst, "atsvc") &&
+		    !contains(ev->dst, "psexesvc") && !contains(ev->dst, "-stdin") &&
+		    !contains(ev->dst, "-stdout") && !contains(ev->dst, "-stderr"))
 			return;
 		rule = "winevt.admin_share";
 		what = "an administrative share or remote-execution pipe was used";
 		break;
+	}
 	default:
 		return;
 	}
-	join(key, sizeof(key), rule, ev->host, ev->url);
+	join(key, sizeof(key), rule, ev->host, ev->kind == WK_SHARE_ACCESS ? ev->src : ev->url);
 	if (!fresh(d, rule, key, ev->ts))
 		return;
 	alert_init(&a, rule, "high", "E7", ev);
-	snprintf(a.summary, sizeof(a.summary), "%s on %.*s: %.*s (event %d)", what, (int)ev->host.n,
-		 ev->host.p, (int)(ev->url.n > 120 ? 120 : ev->url.n), ev->url.p, ev->status);
+	snprintf(a.summary, sizeof(a.summary), "%s on %.*s: %.*s%s%.*s (event %d)", what,
+		 (int)ev->host.n, ev->host.p, (int)(ev->url.n > 120 ? 120 : ev->url.n), ev->url.p,
+		 ev->kind == WK_SHARE_ACCESS && ev->dst.n ? " " : "",
+		 ev->kind == WK_SHARE_ACCESS ? (int)(ev->dst.n > 80 ? 80 : ev->dst.n) : 0, ev->dst.p,
+		 ev->status);
 	alert_key(&a, 0, "host", ev->host);
 	alert_key(&a, 1, "user", ev->user);
 	alert_key(&a, 2, "source", ev->src);

@@ -285,11 +285,16 @@ test_remote_exec(void **state)
 	ev.kind = WK_SHARE_ACCESS;
 	ev.ts = T0;
 	ev.host = S("WS01");
-	ev.url = S("\\\\*\\PUBLIC docs.txt");
+	ev.url = S("\\\\*\\PUBLIC");
+	ev.dst = S("docs.txt");
 	ev.status = 5145;
 	wk_detect_event(f.d, &ev, "x", 1);
+	/* IPC$ with an everyday pipe is not remote execution; "IPC$" is no "C$". */
+	ev.url = S("\\\\*\\IPC$");
+	ev.dst = S("srvsvc");
+	wk_detect_event(f.d, &ev, "x", 1);
 	assert_int_equal(alerts(&f, "winevt.admin_share"), 0);
-	ev.url = S("\\\\*\\IPC$ PSEXESVC-stdin");
+	ev.dst = S("blabla-NLLT108334-37048-stdin");
 	wk_detect_event(f.d, &ev, "x", 1);
 	assert_int_equal(alerts(&f, "winevt.admin_share"), 1);
 	ev.kind = WK_SERVICE_INSTALL;
