@@ -297,6 +297,9 @@ test_lines(void **state)
 		{"{\"action\":\"signin.ok\",\"ts\":01}", 0, WK_NONE, NULL, NULL, NULL, 0},
 		{"{\"action\":\"signin.ok\",\"ts\":99999999999999999999}", 0, WK_NONE, NULL, NULL, NULL, 0},
 		{"{\"action\":\"signin.ok\",\"time\":\"yesterday\"}", 0, WK_NONE, NULL, NULL, NULL, 0},
+		{"{\"q\":1,\"time\":\"\",\"action\":\"'\"}", 0, WK_NONE, NULL, NULL, NULL, 0}, /* fuzz */
+		{"{\"action\":\"signin.ok\",\"time\":\"2026-11-22T05:00:00Zjunk\"}", 0, WK_NONE, NULL, NULL,
+		 NULL, 0},
 		{"{\"action\":\"signin.ok\",\"detail\":\"a\tb\"}", 0, WK_NONE, NULL, NULL, NULL, 0},
 		{"{\"action\":\"signin.ok\",\"detail\":\"\\x\"}", 0, WK_NONE, NULL, NULL, NULL, 0},
 		{"{\"action\":\"signin.ok\",\"detail\":\"\\u12\"}", 0, WK_NONE, NULL, NULL, NULL, 0},

@@ -256,8 +256,8 @@ wk_parse_sekisho(const char *line, size_t len, int year_hint, wk_event *ev)
 	unsigned seen = 0;
 	size_t i;
 	wk_str empty = {line, 0};
-	int64_t t;
-	int32_t us;
+	int64_t t = 0;
+	int32_t us = 0;
 
 	(void)year_hint;
 	memset(ev, 0, sizeof(*ev));
@@ -321,8 +321,9 @@ wk_parse_sekisho(const char *line, size_t len, int year_hint, wk_event *ev)
 		if (!integer(f[K_TS].s, &ev->ts))
 			return 0;
 	} else if (seen & (1u << K_TIME)) {
-		if (wk_time_iso8601(f[K_TIME].s.p, f[K_TIME].s.n, &t, &us) != f[K_TIME].s.n)
-			return 0;
+		size_t used = wk_time_iso8601(f[K_TIME].s.p, f[K_TIME].s.n, &t, &us);
+		if (used == 0 || used != f[K_TIME].s.n)
+			return 0; /* "" too: 0 bytes used of 0 is not a time */
 		ev->ts = t;
 		ev->ts_frac_us = us;
 	}
