@@ -111,6 +111,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 		r = ports(value, c->allowed_ports, &c->nallowed);
 	else if (IS("firewall", "allow"))
 		r = sk_cidr_list_parse(value, c->fw_allow, WK_LIST_MAX, &c->nfw_allow) == 0 ? 0 : -1;
+	else if (IS("firewall", "internal"))
+		r = sk_cidr_list_parse(value, c->fw_internal, WK_LIST_MAX, &c->nfw_internal) == 0 ? 0 : -1;
 	else if (IS("admin", "users"))
 		r = names(value, c->admin_users, &c->nadmin);
 	else if (IS("admin", "terminals"))

@@ -33,6 +33,8 @@ wk_config_default(wk_config *c)
 	c->distributed_window = 1800;
 	c->multi_addresses = 2;
 	c->multi_window = 600;
+	(void)sk_cidr_list_parse("10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7",
+				 c->fw_internal, WK_LIST_MAX, &c->nfw_internal);
 	c->allowed_ports[0] = 443;
 	c->nallowed = 1;
 	c->suppress = 3600;
@@ -370,7 +372,10 @@ detect_firewall(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 
 	if (ev->kind != WK_FW_DROP || ev->src.n == 0)
 		return;
-	if (addr_in(d->cfg.fw_allow, d->cfg.nfw_allow, ev->dst))
+	/* Outbound only: from the terminals' networks to anywhere but known updaters. */
+	if (!addr_in(d->cfg.fw_internal, d->cfg.nfw_internal, ev->src) ||
+	    addr_in(d->cfg.fw_internal, d->cfg.nfw_internal, ev->dst) ||
+	    addr_in(d->cfg.fw_allow, d->cfg.nfw_allow, ev->dst))
 		return;
 	join(key, sizeof(key), "f", ev->src, ev->dst);
 	if (!fresh(d, "firewall.direct_outbound", key, ev->ts))

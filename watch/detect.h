@@ -30,6 +30,8 @@ typedef struct wk_config {
 	/* [firewall] (E2) */
 	sk_cidr fw_allow[WK_LIST_MAX];                  /* known updaters: not alerted */
 	unsigned nfw_allow;
+	sk_cidr fw_internal[WK_LIST_MAX];               /* the terminals' networks: RFC 1918, ULA */
+	unsigned nfw_internal;
 	/* [admin] (E6) */
 	char admin_users[WK_LIST_MAX][64];
 	unsigned nadmin;

@@ -240,6 +240,11 @@ test_connect_and_firewall(void **state)
 	wk_detect_event(f.d, &ev, "x", 1);
 	wk_detect_event(f.d, &ev, "x", 1);
 	assert_int_equal(alerts(&f, "firewall.direct_outbound"), 1);
+	/* An inbound scan dropped at the firewall is not a terminal going out. */
+	ev.src = S("198.51.100.7");
+	ev.dst = S("10.0.0.5");
+	wk_detect_event(f.d, &ev, "x", 1);
+	assert_int_equal(alerts(&f, "firewall.direct_outbound"), 1);
 	stop(&f);
 }
 

@@ -1,0 +1,90 @@
+#!/bin/sh
+# sekisho-watch end to end on real logs (tests/data/*, each with its origin
+# and licence): the alerts each sample must raise, the exit status (0 none,
+# 1 alerts, 2 errors), JSON alert lines, unparsed lines counted and shown,
+# settings errors naming file:line and key, and standard input.
+. "$(dirname "$0")/lib.sh"
+
+WATCH=${SEKISHO_WATCH:-$(dirname "$SEKISHO")/sekisho-watch}
+[ -x "$WATCH" ] || fail "no sekisho-watch at $WATCH"
+D="$HERE/../data"
+
+# run EXPECTED_RC args...: output in $T/out (alerts) and $T/err (summary).
+run() {
+	want=$1; shift
+	rc=0
+	"$WATCH" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = "$want" ] || { cat "$T/err" "$T/out" >&2; fail "exit $rc, not $want: $*"; }
+	ok
+}
+count() { grep -c "\"rule\":\"$1\"" "$T/out" || true; }
+
+# loghub's Linux_2k.log: guessing at root from several hosts, no parse errors.
+run 1 sshd:"$D/sshd/loghub-Linux_2k.log"
+contains "$T/err" "2000 lines"
+contains "$T/err" "0 unparsed"
+[ "$(count auth.bruteforce)" -ge 5 ] || fail "loghub: $(count auth.bruteforce) brute-force alerts"
+contains "$T/out" '"keys":{"user":"root","source":"220-135-151-1.hinet-ip.hinet.net"}'
+ok
+# Each alert line is one JSON object with the documented fields.
+python3 - "$T/out" <<'PY' || fail "alert lines are not the documented JSON"
+import json, sys
+for line in open(sys.argv[1]):
+    a = json.loads(line)
+    assert set(a) == {"rule", "severity", "requirement", "summary", "first_seen", "last_seen",
+                      "count", "keys", "evidence"}, a.keys()
+    assert a["evidence"] and a["count"] >= 1
+PY
+ok
+
+# A real Debian sshd's log: sign-ins and failures, below every threshold.
+run 0 sshd:"$D/sshd/real-sshd-9.2.log"
+contains "$T/err" "0 alerts"
+
+# The Windows attack samples (EVTX-ATTACK-SAMPLES, GPL-3.0): one rule each.
+run 1 winevt:"$D/winevt/kerberos_pwd_spray_4771.evtx"
+[ "$(count auth.spray)" = 1 ] || fail "Kerberos spray not seen"
+contains "$T/out" '"source":"172.16.66.1"'
+run 1 winevt:"$D/winevt/LM_Remote_Service02_7045.evtx"
+[ "$(count winevt.service_install)" = 3 ] || fail "7045: $(count winevt.service_install) alerts"
+run 1 winevt:"$D/winevt/LM_renamed_psexecsvc_5145.evtx"
+[ "$(count winevt.admin_share)" -ge 1 ] || fail "PsExec share access not seen"
+run 1 winevt:"$D/winevt/LM_ScheduledTask_ATSVC_target_host.evtx"
+[ "$(count winevt.task_create)" = 1 ] && [ "$(count auth.multi_ip)" = 0 ] ||
+	fail "scheduled task: $(count winevt.task_create) task alerts, $(count auth.multi_ip) multi-IP"
+
+# Squid's logs from a real Squid (the guide's format too): CONNECTs to the
+# test's "SSL" port (tunnelled) and to another port (refused by the ACL).
+run 1 squid:"$D/squid/ipa.log"
+[ "$(count proxy.connect_port)" -ge 2 ] || fail "CONNECT to odd ports not seen"
+# With the tunnelled port allowed, only the refused CONNECTs remain.
+port=$(awk '$6 == "CONNECT" && $4 ~ /TUNNEL/ {sub(/.*:/, "", $7); print $7; exit}' "$D/squid/native.log")
+printf '[proxy]\nallowed_ports = 443, %s\n' "$port" >"$T/w.conf"
+"$WATCH" --config "$T/w.conf" squid:"$D/squid/native.log" >"$T/out" 2>"$T/err" || true
+lacks "$T/out" "\"port\":\"$port\""
+contains "$T/out" "refused CONNECT"
+
+# Firewall drops: outbound from the terminals only, updaters allowed.
+run 1 firewall:"$D/firewall/iptables-syslog.log"
+lacks "$T/out" '"source":"203.0.113.7"' # an inbound scan is not "direct outbound"
+contains "$T/err" "1 unparsed (line 16:"
+printf '[firewall]\nallow = 93.184.216.34\n' >"$T/w.conf"
+"$WATCH" --config "$T/w.conf" firewall:"$D/firewall/iptables-syslog.log" >"$T/out" 2>"$T/err" || true
+lacks "$T/out" '93.184.216.34'
+
+# Sekisho's own audit, then a trap account and standard input.
+run 0 sekisho:"$D/sekisho/audit.jsonl"
+printf '[trap]\nusers = administrator\n' >"$T/w.conf"
+run 1 --config "$T/w.conf" --format text sekisho:- <"$D/sekisho/audit.jsonl"
+contains "$T/out" "auth.trap_account (E5)"
+
+# Errors: exit 2 with the reason.
+printf '[auth]\nspray_users = many\n' >"$T/bad.conf"
+run 2 --config "$T/bad.conf" sshd:-
+contains "$T/err" "bad.conf:2: [auth] spray_users: bad value 'many'"
+run 2 nosuch:/dev/null
+contains "$T/err" "unknown source type 'nosuch'"
+run 2 sshd:"$T/missing.log"
+contains "$T/err" "No such file"
+run 2
+done_ok
