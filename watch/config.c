@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "detect.h"
+#include "parsers/wtime.h"
 
 struct loader {
 	wk_config *c;
@@ -79,6 +80,91 @@ ports(const char *v, unsigned *list, unsigned *n)
 	return 0;
 }
 
+/* "08:00-19:00" -> minutes after midnight. */
+static int
+hours(const char *v, unsigned *start, unsigned *end)
+{
+	unsigned h1, m1, h2, m2;
+	char tail;
+
+	if (sscanf(v, "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 23 || m1 > 59 ||
+	    h2 > 24 || m2 > 59 || (h2 == 24 && m2 != 0) || h1 * 60 + m1 >= h2 * 60 + m2)
+		return -1;
+	*start = h1 * 60 + m1;
+	*end = h2 * 60 + m2;
+	return 0;
+}
+
+/* "mon-fri" or "mon,tue,sat" -> bit per weekday (0 = Sunday). */
+static int
+weekdays(const char *v, unsigned *out)
+{
+	static const char names[7][4] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	char buf[128], *save = NULL;
+	unsigned bits = 0;
+
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return -1;
+	for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		int a = -1, b = -1;
+		for (int i = 0; i < 7; i++) {
+			if (strncasecmp(t, names[i], 3) == 0)
+				a = i;
+			if (strlen(t) == 7 && t[3] == '-' && strncasecmp(t + 4, names[i], 3) == 0)
+				b = i;
+		}
+		if (a < 0 || (strlen(t) != 3 && b < 0))
+			return -1;
+		if (b < 0)
+			b = a;
+		for (int i = a;; i = (i + 1) % 7) {
+			bits |= 1u << i;
+			if (i == b)
+				break;
+		}
+	}
+	*out = bits;
+	return 0;
+}
+
+/* "2026-01-01, 2026-05-03" -> day numbers. */
+static int
+dates(const char *v, int64_t *out, unsigned max, unsigned *n)
+{
+	char buf[1024], *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return -1;
+	*n = 0;
+	for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		unsigned y, m, d;
+		char tail;
+		if (*n >= max || sscanf(t, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+		    m > 12 || d < 1 || d > 31)
+			return -1;
+		out[(*n)++] = wk_days_from_civil(y, m, d);
+	}
+	return 0;
+}
+
+/* "+09:00", "-0500", "Z" -> seconds east of UTC. */
+static int
+offset(const char *v, int *out)
+{
+	unsigned h, m = 0;
+
+	if (strcmp(v, "Z") == 0 || strcmp(v, "UTC") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if ((v[0] != '+' && v[0] != '-') ||
+	    (sscanf(v + 1, "%2u:%2u", &h, &m) != 2 && sscanf(v + 1, "%2u%2u", &h, &m) < 1) || h > 14 ||
+	    m > 59)
+		return -1;
+	*out = (v[0] == '-' ? -1 : 1) * (int)(h * 3600 + m * 60);
+	return 0;
+}
+
 static int
 handler(void *user, const char *section, const char *key, const char *value)
 {
@@ -121,6 +207,19 @@ handler(void *user, const char *section, const char *key, const char *value)
 			    : -1;
 	else if (IS("decoys", "addresses"))
 		r = sk_cidr_list_parse(value, c->decoys, WK_LIST_MAX, &c->ndecoys) == 0 ? 0 : -1;
+	else if (IS("offhours", "hours")) {
+		r = hours(value, &c->day_start, &c->day_end);
+		c->offhours_on = r == 0;
+	} else if (IS("offhours", "days"))
+		r = weekdays(value, &c->workdays);
+	else if (IS("offhours", "holidays"))
+		r = dates(value, c->holidays, 32, &c->nholidays);
+	else if (IS("offhours", "timezone"))
+		r = offset(value, &c->tz_offset);
+	else if (IS("offhours", "count"))
+		r = number(value, 1, 1000, &c->offhours_count);
+	else if (IS("offhours", "window"))
+		r = duration(value, &c->offhours_window);
 	else if (IS("alerts", "suppress"))
 		r = duration(value, &c->suppress);
 	else if (IS("alerts", "table_capacity"))

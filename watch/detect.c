@@ -12,6 +12,7 @@ enum {
 	T_MULTI,       /* distinct addresses signing in per user */
 	T_SUPPRESS,    /* last alert per (rule, key) */
 	T_ACCOUNT,     /* Sekisho account state per user (disabled, MFA reset) */
+	T_OFFHOURS,    /* off-hours sign-ins per (user, terminal) */
 	T__COUNT
 };
 
@@ -37,6 +38,12 @@ wk_config_default(wk_config *c)
 				 c->fw_internal, WK_LIST_MAX, &c->nfw_internal);
 	c->allowed_ports[0] = 443;
 	c->nallowed = 1;
+	c->day_start = 8 * 60;
+	c->day_end = 19 * 60;
+	c->workdays = 0x3e; /* Monday to Friday */
+	c->tz_offset = 9 * 3600;
+	c->offhours_count = 2;
+	c->offhours_window = 7 * 86400;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
 }
@@ -304,6 +311,53 @@ detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	}
 }
 
+/* ---- 3. off-hours use, recurring from one terminal (E1, D3) ------------- */
+
+/* 1 when ts falls outside business hours in the configured zone. */
+static int
+off_hours(const wk_config *c, int64_t ts)
+{
+	int64_t local = ts + c->tz_offset;
+	int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	unsigned minute = (unsigned)((local - day * 86400) / 60);
+	unsigned weekday = (unsigned)(((day % 7) + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+
+	for (unsigned i = 0; i < c->nholidays; i++)
+		if (c->holidays[i] == day)
+			return 1;
+	if (!(c->workdays & (1u << weekday)))
+		return 1;
+	return minute < c->day_start || minute >= c->day_end;
+}
+
+static void
+detect_offhours(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+{
+	const wk_config *c = &d->cfg;
+	char key[256];
+	size_t kn;
+	wk_entry *e;
+	wk_alert a;
+
+	if (!c->offhours_on || ev->kind != WK_AUTH_OK || ev->user.n == 0 || ev->ts == 0 ||
+	    ev->user.p[ev->user.n - 1] == '$' || !off_hours(c, ev->ts))
+		return;
+	kn = join(key, sizeof(key), "o", ev->user, ev->src);
+	e = wk_table_get(&d->t[T_OFFHOURS], key, kn, ev->ts, c->offhours_window);
+	if (++e->count >= c->offhours_count && fresh(d, "auth.offhours", key, ev->ts)) {
+		alert_init(&a, "auth.offhours", "medium", "E1", ev);
+		a.first_seen = e->first;
+		a.count = e->count;
+		snprintf(a.summary, sizeof(a.summary),
+			 "%u sign-ins outside business hours from one terminal within %u days",
+			 e->count, c->offhours_window / 86400);
+		alert_key(&a, 0, "user", ev->user);
+		alert_key(&a, 1, "source", ev->src);
+		wk_alert_evidence(&a, line, len);
+		wk_alert_emit(d->sink, &a);
+	}
+}
+
 /* ---- 4. trap accounts (E5) ----------------------------------------------- */
 
 static void
@@ -557,6 +611,7 @@ wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 		return;
 	detect_failures(d, ev, line, len);
 	detect_multi_ip(d, ev, line, len);
+	detect_offhours(d, ev, line, len);
 	detect_trap(d, ev, line, len);
 	detect_connect(d, ev, line, len);
 	detect_firewall(d, ev, line, len);

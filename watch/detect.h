@@ -40,6 +40,14 @@ typedef struct wk_config {
 	/* [decoys] (E7) */
 	sk_cidr decoys[WK_LIST_MAX];
 	unsigned ndecoys;
+	/* [offhours] (E1, D3): sign-ins outside business hours, again and again */
+	int offhours_on;                                /* off until hours are set */
+	unsigned day_start, day_end;                    /* minutes after midnight: 08:00-19:00 */
+	unsigned workdays;                              /* bit 0 = Sunday ... 6 = Saturday: mon-fri */
+	int tz_offset;                                  /* seconds east of UTC: +09:00 */
+	int64_t holidays[32];                           /* day numbers (days since 1970-01-01) */
+	unsigned nholidays;
+	unsigned offhours_count, offhours_window;       /* 2 from one terminal within 7 days */
 	/* [alerts] */
 	unsigned suppress;                              /* one alert per rule and key per hour */
 	unsigned table_capacity;                        /* entries per table: 8192 */

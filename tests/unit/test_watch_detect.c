@@ -310,6 +310,54 @@ test_remote_exec(void **state)
 	stop(&f);
 }
 
+static void
+test_offhours(void **state)
+{
+	struct fixture f = {0};
+	char err[256], path[] = "/tmp/sekisho-watch-oh-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *c = fdopen(fd, "w");
+	/* T0 = Sunday 2026-11-22 14:00 in +09:00; Monday 09:00 JST = T0 + 19 h. */
+	const int64_t mon9 = T0 + 19 * 3600, hour = 3600;
+
+	(void)state;
+	assert_non_null(c);
+	fputs("[offhours]\nhours = 08:30-18:00\ndays = mon-fri\ntimezone = +09:00\n"
+	      "holidays = 2026-11-24\ncount = 2\n", c);
+	fclose(c);
+	wk_config_default(&f.cfg);
+	assert_int_equal(wk_config_load(&f.cfg, path, err, sizeof(err)), 0);
+	unlink(path);
+	start(&f);
+	/* Monday in business hours, many times: quiet. */
+	for (int i = 0; i < 5; i++)
+		feed(&f, WK_AUTH_OK, mon9 + i * hour, "sato", "10.0.0.5");
+	assert_int_equal(alerts(&f, "auth.offhours"), 0);
+	/* Monday 08:00 (before 08:30), once: one is not yet recurring. */
+	feed(&f, WK_AUTH_OK, mon9 - hour, "sato", "10.0.0.5");
+	assert_int_equal(alerts(&f, "auth.offhours"), 0);
+	/* Another terminal off hours does not add to this one. */
+	feed(&f, WK_AUTH_OK, mon9 + 12 * hour, "sato", "10.0.0.6"); /* 21:00 */
+	assert_int_equal(alerts(&f, "auth.offhours"), 0);
+	/* Tuesday the 24th is a holiday: the second off-hours sign-in from 10.0.0.5. */
+	feed(&f, WK_AUTH_OK, mon9 + 25 * hour, "sato", "10.0.0.5");
+	assert_int_equal(alerts(&f, "auth.offhours"), 1);
+	assert_non_null(strstr(f.buf, "\"source\":\"10.0.0.5\""));
+	stop(&f);
+
+	/* Settings errors name the key. */
+	wk_config_default(&f.cfg);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	fd = mkstemp(path);
+	c = fdopen(fd, "w");
+	assert_non_null(c);
+	fputs("[offhours]\nhours = 19:00-08:00\n", c);
+	fclose(c);
+	assert_int_equal(wk_config_load(&f.cfg, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[offhours] hours: bad value"));
+	unlink(path);
+}
+
 /* A million distinct sources: the tables keep their size, and still detect. */
 static void
 test_bounded(void **state)
@@ -376,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_connect_and_firewall),
 		cmocka_unit_test(test_inventory),
 		cmocka_unit_test(test_remote_exec),
+		cmocka_unit_test(test_offhours),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_config_errors),
 	};
