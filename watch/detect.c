@@ -508,8 +508,8 @@ detect_inventory(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	kn = join(key, sizeof(key), "i", ev->user, (wk_str){"", 0});
 	e = wk_table_get(&d->t[T_ACCOUNT], key, kn, ev->ts, 0);
 	if (ev->kind == WK_ACCOUNT) {
-		if (wk_str_eq(ev->url, "user.disable") || wk_str_eq(ev->url, "user.expire") ||
-		    wk_str_eq(ev->url, "user.delete"))
+		/* user.expiry is not here: it may set a date in the future. */
+		if (wk_str_eq(ev->url, "user.disable") || wk_str_eq(ev->url, "user.delete"))
 			e->aux |= ACC_DISABLED;
 		else if (wk_str_eq(ev->url, "user.enable"))
 			e->aux &= ~ACC_DISABLED;
