@@ -195,9 +195,17 @@ FUZZ_CFLAGS  := -std=c17 -g -O1 -Iinclude -Ilib -Iserver -Iwatch -D_GNU_SOURCE $
 FUZZ_LIBSRC  := $(CORE_SRC) $(HOST_SRC) $(SRV_SRC) $(WATCH_SRC)
 FUZZ_SECONDS ?= 60
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+# The library sources are compiled once for all targets (each target used to
+# compile all of them again: minutes of make check).
+FUZZ_OBJ     := $(FUZZ_LIBSRC:%.c=build/fuzz/obj/%.o)
+
+$(FUZZ_OBJ): build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_WATCH) -o $@ $< $(FUZZ_LIBSRC) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_WATCH) -MMD -MP -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_WATCH) -o $@ $< $(FUZZ_OBJ) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH)
 
 fuzz-regress: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
@@ -260,4 +268,4 @@ clean:
 	rm -rf build
 
 -include $(CORE_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(BUILD)/server/main.d \
-         $(WATCH_OBJ:.o=.d) $(BUILD)/watch/main.d
+         $(WATCH_OBJ:.o=.d) $(BUILD)/watch/main.d $(FUZZ_OBJ:.o=.d)

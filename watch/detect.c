@@ -87,11 +87,18 @@ wk_detect_evicted(const wk_detect *d)
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* The bytes of s for printf's "%.*s": never NULL (parsers leave empty fields NULL). */
+static const char *
+P(wk_str s)
+{
+	return s.p != NULL ? s.p : "";
+}
+
 /* "a" SEP "b" into buf (truncated safely); returns its length. */
 static size_t
 join(char *buf, size_t size, const char *tag, wk_str a, wk_str b)
 {
-	int n = snprintf(buf, size, "%s\x1f%.*s\x1f%.*s", tag, (int)a.n, a.p, (int)b.n, b.p);
+	int n = snprintf(buf, size, "%s\x1f%.*s\x1f%.*s", tag, (int)a.n, P(a), (int)b.n, P(b));
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
@@ -100,7 +107,8 @@ copy_str(char *dst, size_t size, wk_str s)
 {
 	size_t n = s.n < size - 1 ? s.n : size - 1;
 
-	memcpy(dst, s.p, n);
+	if (n > 0)
+		memcpy(dst, s.p, n);
 	dst[n] = '\0';
 }
 
@@ -406,7 +414,7 @@ detect_connect(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	alert_init(&a, allowed ? "proxy.connect_denied" : "proxy.connect_port",
 		   denied ? "medium" : "high", "E3", ev);
 	snprintf(a.summary, sizeof(a.summary), "%s CONNECT to %.*s port %s%s",
-		 denied ? "refused" : "allowed", (int)ev->dst.n, ev->dst.p, port,
+		 denied ? "refused" : "allowed", (int)ev->dst.n, P(ev->dst), port,
 		 allowed ? "" : " (not an allowed port: a tunnel or malware channel?)");
 	alert_key(&a, 0, "source", ev->src);
 	alert_key(&a, 1, "destination", ev->dst);
@@ -437,7 +445,7 @@ detect_firewall(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	alert_init(&a, "firewall.direct_outbound", "medium", "E2", ev);
 	snprintf(a.summary, sizeof(a.summary),
 		 "a terminal tried to connect out directly, past the proxy: %.*s -> %.*s port %u",
-		 (int)ev->src.n, ev->src.p, (int)ev->dst.n, ev->dst.p, (unsigned)ev->dst_port);
+		 (int)ev->src.n, P(ev->src), (int)ev->dst.n, P(ev->dst), (unsigned)ev->dst_port);
 	alert_key(&a, 0, "source", ev->src);
 	alert_key(&a, 1, "destination", ev->dst);
 	wk_alert_evidence(&a, line, len);
@@ -593,9 +601,9 @@ detect_remote_exec(wk_detect *d, const wk_event *ev, const char *line, size_t le
 		return;
 	alert_init(&a, rule, "high", "E7", ev);
 	snprintf(a.summary, sizeof(a.summary), "%s on %.*s: %.*s%s%.*s (event %d)", what,
-		 (int)ev->host.n, ev->host.p, (int)(ev->url.n > 120 ? 120 : ev->url.n), ev->url.p,
+		 (int)ev->host.n, P(ev->host), (int)(ev->url.n > 120 ? 120 : ev->url.n), P(ev->url),
 		 ev->kind == WK_SHARE_ACCESS && ev->dst.n ? " " : "",
-		 ev->kind == WK_SHARE_ACCESS ? (int)(ev->dst.n > 80 ? 80 : ev->dst.n) : 0, ev->dst.p,
+		 ev->kind == WK_SHARE_ACCESS ? (int)(ev->dst.n > 80 ? 80 : ev->dst.n) : 0, P(ev->dst),
 		 ev->status);
 	alert_key(&a, 0, "host", ev->host);
 	alert_key(&a, 1, "user", ev->user);
