@@ -75,6 +75,32 @@ wk_detect_free(wk_detect *d)
 	free(d);
 }
 
+int
+wk_detect_save(const wk_detect *d, FILE *f)
+{
+	uint32_t n = T__COUNT;
+
+	if (fwrite(&n, sizeof(n), 1, f) != 1)
+		return -1;
+	for (int i = 0; i < T__COUNT; i++)
+		if (wk_table_save(&d->t[i], f) != 0)
+			return -1;
+	return 0;
+}
+
+int
+wk_detect_load(wk_detect *d, FILE *f)
+{
+	uint32_t n;
+
+	if (fread(&n, sizeof(n), 1, f) != 1 || n != T__COUNT)
+		return -1;
+	for (int i = 0; i < T__COUNT; i++)
+		if (wk_table_load(&d->t[i], f) != 0)
+			return -1;
+	return 0;
+}
+
 uint64_t
 wk_detect_evicted(const wk_detect *d)
 {

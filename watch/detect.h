@@ -65,6 +65,10 @@ void wk_detect_free(wk_detect *d);
 /* Feeds one event; line is its raw text (the alert's evidence). */
 void wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len);
 
+/* Saves / restores every table (--state); 0, or -1 when the file does not fit. */
+int wk_detect_save(const wk_detect *d, FILE *f);
+int wk_detect_load(wk_detect *d, FILE *f);
+
 /* Entries evicted from full tables (reported: memory stayed bounded). */
 uint64_t wk_detect_evicted(const wk_detect *d);
 

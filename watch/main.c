@@ -2,228 +2,140 @@
  * watch/main.c - `sekisho-watch`: reads the logs an organisation already has
  * and raises the alerts of the IPA design guide (issue 5; DESIGN 12, 14).
  *
- *   sekisho-watch [--config FILE] [--alerts FILE] [--format json|text] SOURCE...
+ *   sekisho-watch [--config FILE] [--follow] [--state DIR] [--alerts FILE]
+ *                 [--format json|text] SOURCE...
  *
  * A SOURCE is TYPE:PATH (PATH "-" is standard input).  Batch mode reads
  * every source to its end, in the order given, and exits 1 when any alert
- * fired, 0 when none did, 2 on a usage or input error.  Lines that do not
- * parse are counted and one of them is shown per source on stderr, never
- * fatal.  (--follow, --state and --report are the next steps of issue 5.)
+ * fired, 0 when none did, 2 on a usage or input error.  --follow keeps
+ * reading like tail -F until SIGINT or SIGTERM.  --state DIR keeps the
+ * detectors' windows and each file's position in DIR/sekisho-watch.state,
+ * written atomically at exit (and every minute when following), so that a
+ * restart neither loses a window nor reads a line twice.  Lines that do not
+ * parse are counted and one of them is shown per source, never fatal.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "detect.h"
-#include "event.h"
-#include "parsers/winevt.h"
+#include "source.h"
 
-#define LINE_MAX_BYTES 65536
+#define MAX_SOURCES 64
+#define STATE_MAGIC "SKWATCH1"
+#define SAVE_EVERY 60 /* seconds, when following */
+#define IDLE_NS 200000000L /* 0.2 s between polls of idle files (tail -F polls each second) */
 
+static volatile sig_atomic_t stopping;
 
-/* The parser of a source type; *known is 0 for a name we do not have. */
-static wk_parse_fn
-parser_of(const char *type, int *known)
+static void
+on_signal(int sig)
 {
-	*known = 1;
-	if (strcmp(type, "sshd") == 0)
-		return wk_parse_sshd;
-	if (strcmp(type, "squid") == 0)
-		return wk_parse_squid;
-	if (strcmp(type, "firewall") == 0)
-		return wk_parse_firewall;
-	if (strcmp(type, "sekisho") == 0)
-		return wk_parse_sekisho;
-	*known = 0;
-	return NULL;
+	(void)sig;
+	stopping = 1;
 }
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sekisho-watch [--config FILE] [--alerts FILE] [--format json|text] SOURCE...\n"
+		"usage: sekisho-watch [--config FILE] [--follow] [--state DIR] [--alerts FILE]\n"
+		"                     [--format json|text] SOURCE...\n"
 		"  SOURCE is TYPE:PATH, PATH '-' for standard input; TYPE is one of\n"
 		"  sshd, squid, firewall, sekisho, winevt (a .evtx file, or exported XML).\n"
 		"Exit status: 0 no alert, 1 alerts fired, 2 usage or input error.\n"
 		"Settings and rules: docs/watch.md.\n");
 }
 
-struct counts {
-	unsigned long long lines, events, unparsed, truncated;
-	char sample[160];
-	unsigned long long sample_line;
+/* ---- state ----------------------------------------------------------------- */
+
+struct saved_pos {
+	char spec[1024];
+	uint64_t dev, ino, offset;
 };
 
-/* The year of a file's last change: RFC 3164 timestamps have none. */
 static int
-year_of(FILE *f)
+state_path(const char *dir, char *out, size_t size, const char *suffix)
 {
-	struct stat st;
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
-		t = st.st_mtime;
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	int n = snprintf(out, size, "%s/sekisho-watch.state%s", dir, suffix);
+	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-struct winevt_ctx {
-	wk_detect *d;
-	struct counts *n;
-};
-
+/* Writes tables and positions to a new file and renames it over the old one. */
 static int
-winevt_one(void *arg, const wk_event *ev, const char *xml, size_t len)
+state_save(const char *dir, const wk_detect *d, const wk_input *src, int n)
 {
-	struct winevt_ctx *w = arg;
+	char tmp[4096], path[4096];
+	uint32_t count = (uint32_t)n;
+	FILE *f;
+	int ok;
 
-	w->n->lines++;
-	if (ev == NULL) {
-		if (w->n->unparsed++ == 0) {
-			snprintf(w->n->sample, sizeof(w->n->sample), "%.*s",
-				 (int)(len < 150 ? len : 150), xml ? xml : "");
-			w->n->sample_line = w->n->lines;
-		}
-		return 0;
+	if (state_path(dir, tmp, sizeof(tmp), ".new") != 0 ||
+	    state_path(dir, path, sizeof(path), "") != 0 || (f = fopen(tmp, "wb")) == NULL) {
+		fprintf(stderr, "sekisho-watch: cannot write the state in %s: %s\n", dir,
+			strerror(errno));
+		return -1;
 	}
-	if (ev->kind != WK_NONE)
-		w->n->events++;
-	wk_detect_event(w->d, ev, xml, len);
+	ok = fwrite(STATE_MAGIC, 8, 1, f) == 1 && wk_detect_save(d, f) == 0 &&
+	     fwrite(&count, sizeof(count), 1, f) == 1;
+	for (int i = 0; ok && i < n; i++) {
+		struct saved_pos p;
+		memset(&p, 0, sizeof(p));
+		snprintf(p.spec, sizeof(p.spec), "%s", src[i].spec);
+		p.dev = (uint64_t)src[i].dev;
+		p.ino = (uint64_t)src[i].ino;
+		p.offset = src[i].offset - src[i].len; /* an unfinished line is read again */
+		ok = fwrite(&p, sizeof(p), 1, f) == 1;
+	}
+	ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		fprintf(stderr, "sekisho-watch: cannot write the state %s: %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
 	return 0;
 }
 
-/*
- * Windows event logs: a .evtx file through libevtx, or a file of exported
- * <Event> XML (Windows' "Save as XML", evtxexport -f xml), read whole.
- */
+/* Loads tables and positions; a missing file is a first start. */
 static int
-read_winevt(const char *path, wk_detect *d, struct counts *n)
+state_load(const char *dir, wk_detect *d, struct saved_pos *pos, int *npos)
 {
-	struct winevt_ctx w = {d, n};
-	size_t len = strlen(path), off = 0, size = 0, cap = 0;
-	char err[256], *buf = NULL;
-	wk_str one;
-	wk_event ev;
+	char path[4096], magic[8];
+	uint32_t count;
 	FILE *f;
 
-	if (len < 4 || strcmp(path + len - 4, ".xml") != 0) {
-		if (wk_winevt_read_file(path, winevt_one, &w, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sekisho-watch: %s: %s\n", path, err);
+	*npos = 0;
+	if (state_path(dir, path, sizeof(path), "") != 0)
+		return -1;
+	if ((f = fopen(path, "rb")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if (fread(magic, 8, 1, f) != 1 || memcmp(magic, STATE_MAGIC, 8) != 0 ||
+	    wk_detect_load(d, f) != 0 || fread(&count, sizeof(count), 1, f) != 1 ||
+	    count > MAX_SOURCES) {
+		fclose(f);
+		return -1;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		if (fread(&pos[i], sizeof(pos[i]), 1, f) != 1) {
+			fclose(f);
 			return -1;
 		}
-		return 0;
+		pos[i].spec[sizeof(pos[i].spec) - 1] = '\0';
 	}
-	if ((f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r")) == NULL) {
-		fprintf(stderr, "sekisho-watch: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (size == cap) {
-			char *nb = cap < (256u << 20) ? realloc(buf, cap ? cap * 2 : 65536) : NULL;
-			if (nb == NULL) {
-				fprintf(stderr, "sekisho-watch: %s: too large (at most 256 MiB of XML)\n",
-					path);
-				free(buf);
-				if (f != stdin)
-					fclose(f);
-				return -1;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 65536;
-		}
-		size_t got = fread(buf + size, 1, cap - size, f);
-		if (got == 0)
-			break;
-		size += got;
-	}
-	if (f != stdin)
-		fclose(f);
-	while (wk_winevt_xml_next(buf, size, &off, &one)) {
-		memset(&ev, 0, sizeof(ev));
-		(void)winevt_one(&w, wk_parse_winevt_xml(one.p, one.n, &ev) ? &ev : NULL, one.p, one.n);
-	}
-	free(buf);
+	*npos = (int)count;
+	fclose(f);
 	return 0;
 }
 
-static int
-read_source(const char *spec, wk_detect *d, struct counts *n)
-{
-	const char *colon = strchr(spec, ':');
-	char type[16];
-	wk_parse_fn parse;
-	int known;
-	FILE *f;
-	char *line;
-	wk_event ev;
-	int year;
-
-	if (colon == NULL || (size_t)(colon - spec) >= sizeof(type) || colon[1] == '\0') {
-		fprintf(stderr, "sekisho-watch: '%s' is not TYPE:PATH (e.g. sshd:/var/log/auth.log)\n",
-			spec);
-		return -1;
-	}
-	memcpy(type, spec, (size_t)(colon - spec));
-	type[colon - spec] = '\0';
-	if (strcmp(type, "winevt") == 0)
-		return read_winevt(colon + 1, d, n);
-	if ((parse = parser_of(type, &known)) == NULL) {
-		(void)known;
-		fprintf(stderr, "sekisho-watch: unknown source type '%s' (sshd, squid, firewall, "
-				"sekisho, winevt)\n", type);
-		return -1;
-	}
-	if (strcmp(colon + 1, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(colon + 1, "r")) == NULL) {
-		fprintf(stderr, "sekisho-watch: %s: %s\n", colon + 1, strerror(errno));
-		return -1;
-	}
-	if ((line = malloc(LINE_MAX_BYTES)) == NULL) {
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
-	year = year_of(f);
-	while (fgets(line, LINE_MAX_BYTES, f) != NULL) {
-		size_t len = strlen(line);
-		int whole = len > 0 && line[len - 1] == '\n';
-		if (whole)
-			line[--len] = '\0';
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		n->lines++;
-		if (!whole && !feof(f)) {
-			/* Longer than we read: count it, skip the rest of it. */
-			int c;
-			n->truncated++;
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-		}
-		memset(&ev, 0, sizeof(ev));
-		if (!parse(line, len, year, &ev)) {
-			if (n->unparsed++ == 0) {
-				snprintf(n->sample, sizeof(n->sample), "%.*s", (int)(len < 150 ? len : 150),
-					 line);
-				n->sample_line = n->lines;
-			}
-			continue;
-		}
-		if (ev.kind != WK_NONE)
-			n->events++;
-		wk_detect_event(d, &ev, line, len);
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
+/* ---- main ------------------------------------------------------------------ */
 
 int
 main(int argc, char **argv)
@@ -232,14 +144,19 @@ main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"alerts", required_argument, NULL, 'a'},
 		{"format", required_argument, NULL, 'f'},
+		{"follow", no_argument, NULL, 'F'},
+		{"state", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	static wk_input src[MAX_SOURCES];
+	static struct saved_pos pos[MAX_SOURCES];
+	const char *state_dir = NULL;
 	wk_config cfg;
 	wk_sink sink = {stdout, 1, 0, {0}};
 	wk_detect *d;
 	char err[512];
-	int c, rc = 0;
+	int c, rc = 0, follow = 0, nsrc = 0, npos = 0;
 
 	wk_config_default(&cfg);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -263,6 +180,12 @@ main(int argc, char **argv)
 			}
 			sink.json = optarg[0] == 'j';
 			break;
+		case 'F':
+			follow = 1;
+			break;
+		case 's':
+			state_dir = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -271,7 +194,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc || argc - optind > MAX_SOURCES) {
 		usage(stderr);
 		return 2;
 	}
@@ -279,27 +202,85 @@ main(int argc, char **argv)
 		fprintf(stderr, "sekisho-watch: out of memory\n");
 		return 2;
 	}
+	if (state_dir != NULL && state_load(state_dir, d, pos, &npos) != 0) {
+		/* A damaged or foreign state must not stop the watch: start afresh. */
+		fprintf(stderr, "sekisho-watch: %s/sekisho-watch.state does not fit these settings "
+				"or is damaged; starting with empty windows\n", state_dir);
+		wk_detect_free(d);
+		if ((d = wk_detect_new(&cfg, &sink)) == NULL)
+			return 2;
+		npos = 0;
+	}
 	for (int i = optind; i < argc; i++) {
-		struct counts n;
-		memset(&n, 0, sizeof(n));
-		if (read_source(argv[i], d, &n) != 0) {
+		wk_input *s = &src[nsrc];
+		uint64_t dev = 0, ino = 0, offset = 0;
+		if (wk_source_init(s, argv[i]) != 0) {
 			rc = 2;
 			continue;
 		}
-		fprintf(stderr, "sekisho-watch: %s: %llu lines, %llu events, %llu unparsed", argv[i],
-			n.lines, n.events, n.unparsed);
-		if (n.truncated)
-			fprintf(stderr, ", %llu longer than %d bytes", n.truncated, LINE_MAX_BYTES);
-		if (n.unparsed)
-			fprintf(stderr, " (line %llu: %s)", n.sample_line, n.sample);
-		fputc('\n', stderr);
+		for (int j = 0; j < npos; j++)
+			if (strcmp(pos[j].spec, s->spec) == 0) {
+				dev = pos[j].dev;
+				ino = pos[j].ino;
+				offset = pos[j].offset;
+			}
+		nsrc++;
+		if (s->parse == NULL) { /* winevt: whole files, once */
+			if (wk_source_read_winevt(s, d) != 0)
+				rc = 2;
+			continue;
+		}
+		if (wk_source_open(s, (dev_t)dev, (ino_t)ino, offset) != 0)
+			rc = follow ? rc : 2; /* following: it may appear later */
+		else if (wk_source_poll(s, d, !follow) < 0)
+			rc = 2;
+	}
+	if (follow) {
+		struct sigaction sa;
+		time_t saved = time(NULL);
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		fflush(sink.out);
+		/* Saved once at the start too: the state file's presence says the
+		 * watch is up and will save again when stopped. */
+		if (state_dir != NULL)
+			(void)state_save(state_dir, d, src, nsrc);
+		while (!stopping) {
+			long got = 0;
+			for (int i = 0; i < nsrc; i++) {
+				if (src[i].parse == NULL)
+					continue;
+				long r = wk_source_poll(&src[i], d, 0);
+				got += r > 0 ? r : 0;
+				if (r == 0)
+					(void)wk_source_check_rotation(&src[i], d);
+			}
+			fflush(sink.out);
+			if (state_dir != NULL && time(NULL) - saved >= SAVE_EVERY) {
+				(void)state_save(state_dir, d, src, nsrc);
+				saved = time(NULL);
+			}
+			if (got == 0) {
+				struct timespec ts = {0, IDLE_NS};
+				nanosleep(&ts, NULL);
+			}
+		}
 	}
 	fflush(sink.out);
+	for (int i = 0; i < nsrc; i++)
+		wk_source_summary(&src[i]);
 	if (wk_detect_evicted(d) > 0)
 		fprintf(stderr, "sekisho-watch: %llu table entries evicted (memory stayed bounded; "
 				"raise [alerts] table_capacity to keep more)\n",
 			(unsigned long long)wk_detect_evicted(d));
 	fprintf(stderr, "sekisho-watch: %llu alerts\n", (unsigned long long)sink.emitted);
+	if (state_dir != NULL && state_save(state_dir, d, src, nsrc) != 0)
+		rc = 2;
+	for (int i = 0; i < nsrc; i++)
+		wk_source_close(&src[i]);
 	wk_detect_free(d);
 	if (sink.out != stdout)
 		fclose(sink.out);

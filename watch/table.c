@@ -47,6 +47,54 @@ wk_hash(const void *p, size_t n, uint64_t seed)
 	return h ? h : 1;
 }
 
+int
+wk_table_save(const wk_table *t, FILE *f)
+{
+	uint64_t head[4] = {t->cap, t->used, t->evicted, t->seed};
+
+	if (fwrite(head, sizeof(head), 1, f) != 1)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		uint64_t at = i;
+		if (t->slot[i].hash == 0)
+			continue;
+		if (fwrite(&at, sizeof(at), 1, f) != 1 || fwrite(&t->slot[i], sizeof(t->slot[i]), 1, f) != 1)
+			return -1;
+	}
+	{
+		uint64_t end = UINT64_MAX;
+		return fwrite(&end, sizeof(end), 1, f) == 1 ? 0 : -1;
+	}
+}
+
+int
+wk_table_load(wk_table *t, FILE *f)
+{
+	uint64_t head[4], at;
+
+	if (fread(head, sizeof(head), 1, f) != 1 || head[0] != t->cap)
+		return -1;
+	memset(t->slot, 0, t->cap * sizeof(*t->slot));
+	t->used = 0;
+	t->evicted = head[2];
+	t->seed = head[3];
+	for (;;) {
+		if (fread(&at, sizeof(at), 1, f) != 1)
+			return -1;
+		if (at == UINT64_MAX)
+			break;
+		if (at >= t->cap || fread(&t->slot[at], sizeof(t->slot[at]), 1, f) != 1)
+			return -1;
+		t->slot[at].key[WK_KEY_SHOWN - 1] = '\0';
+		for (int i = 0; i < 4; i++)
+			t->slot[at].shown[i][WK_VALUE_SHOWN - 1] = '\0';
+		if (t->slot[at].ndistinct > WK_DISTINCT_MAX)
+			t->slot[at].ndistinct = WK_DISTINCT_MAX;
+		t->used++;
+	}
+	return 0;
+}
+
 static void
 reset(wk_entry *e, int64_t now)
 {

@@ -53,6 +53,15 @@ uint64_t wk_hash(const void *p, size_t n, uint64_t seed);
  */
 wk_entry *wk_table_get(wk_table *t, const char *key, size_t key_len, int64_t now, int64_t window);
 
+/*
+ * State across restarts (--state): the seed and the occupied slots, in this
+ * machine's byte order (the file is not meant to travel).  load returns -1
+ * when the file does not fit this table (other capacity, damaged).
+ */
+#include <stdio.h>
+int wk_table_save(const wk_table *t, FILE *f);
+int wk_table_load(wk_table *t, FILE *f);
+
 /* Adds value to e's distinct set; returns 1 when it was new. */
 int wk_entry_add_distinct(wk_entry *e, uint64_t seed, const char *value, size_t len);
 
