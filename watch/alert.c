@@ -59,6 +59,8 @@ wk_alert_emit(wk_sink *s, const wk_alert *a)
 	time_str(a->first_seen, first, sizeof(first));
 	time_str(a->last_seen, last, sizeof(last));
 	s->emitted++;
+	if (s->kept != NULL && s->nkept < WK_KEPT_ALERTS)
+		s->kept[s->nkept++] = *a;
 	if (!s->json) {
 		fprintf(s->out, "%s [%s] %s (%s): %s", last, a->severity, a->rule, a->requirement,
 			a->summary);

@@ -25,11 +25,14 @@ typedef struct wk_alert {
 	int nevidence;
 } wk_alert;
 
+#define WK_KEPT_ALERTS 500   /* alerts kept for --report */
+
 typedef struct wk_sink {
 	FILE *out;                 /* stdout or --alerts FILE */
 	int json;                  /* 1: JSON lines; 0: text */
 	uint64_t emitted;
-	uint64_t per_rule[32];     /* by rule index, for the summary */
+	wk_alert *kept;            /* --report: the first WK_KEPT_ALERTS alerts, or NULL */
+	size_t nkept;
 } wk_sink;
 
 /* Writes one alert. */

@@ -13,6 +13,7 @@ enum {
 	T_SUPPRESS,    /* last alert per (rule, key) */
 	T_ACCOUNT,     /* Sekisho account state per user (disabled, MFA reset) */
 	T_OFFHOURS,    /* off-hours sign-ins per (user, terminal) */
+	T_TALKERS,     /* events per client address, for the report */
 	T__COUNT
 };
 
@@ -638,11 +639,39 @@ detect_remote_exec(wk_detect *d, const wk_event *ev, const char *line, size_t le
 	wk_alert_emit(d->sink, &a);
 }
 
+size_t
+wk_detect_top_sources(const wk_detect *d, const wk_entry **out, size_t n)
+{
+	const wk_table *t = &d->t[T_TALKERS];
+	size_t have = 0;
+
+	for (size_t i = 0; i < t->cap; i++) {
+		const wk_entry *e = &t->slot[i];
+		size_t at;
+		if (e->hash == 0)
+			continue;
+		/* insertion into the sorted top n */
+		for (at = have; at > 0 && out[at - 1]->count < e->count; at--)
+			if (at < n)
+				out[at] = out[at - 1];
+		if (at < n) {
+			out[at] = e;
+			if (have < n)
+				have++;
+		}
+	}
+	return have;
+}
+
 void
 wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 {
 	if (ev->kind == WK_NONE)
 		return;
+	if (ev->src.n > 0) {
+		wk_entry *e = wk_table_get(&d->t[T_TALKERS], ev->src.p, ev->src.n, ev->ts, 0);
+		e->count++;
+	}
 	detect_failures(d, ev, line, len);
 	detect_multi_ip(d, ev, line, len);
 	detect_offhours(d, ev, line, len);

@@ -69,6 +69,9 @@ void wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t 
 int wk_detect_save(const wk_detect *d, FILE *f);
 int wk_detect_load(wk_detect *d, FILE *f);
 
+/* The n client addresses with most events (approximate once tables evict), most first. */
+size_t wk_detect_top_sources(const wk_detect *d, const wk_entry **out, size_t n);
+
 /* Entries evicted from full tables (reported: memory stayed bounded). */
 uint64_t wk_detect_evicted(const wk_detect *d);
 

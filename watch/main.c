@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "report.h"
 #include "source.h"
 
 #define MAX_SOURCES 64
@@ -46,7 +47,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: sekisho-watch [--config FILE] [--follow] [--state DIR] [--alerts FILE]\n"
-		"                     [--format json|text] SOURCE...\n"
+		"                     [--format json|text] [--report FILE.html] SOURCE...\n"
 		"  SOURCE is TYPE:PATH, PATH '-' for standard input; TYPE is one of\n"
 		"  sshd, squid, firewall, sekisho, winevt (a .evtx file, or exported XML).\n"
 		"Exit status: 0 no alert, 1 alerts fired, 2 usage or input error.\n"
@@ -146,14 +147,15 @@ main(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"follow", no_argument, NULL, 'F'},
 		{"state", required_argument, NULL, 's'},
+		{"report", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static wk_input src[MAX_SOURCES];
 	static struct saved_pos pos[MAX_SOURCES];
-	const char *state_dir = NULL;
+	const char *state_dir = NULL, *report = NULL;
 	wk_config cfg;
-	wk_sink sink = {stdout, 1, 0, {0}};
+	wk_sink sink = {stdout, 1, 0, NULL, 0};
 	wk_detect *d;
 	char err[512];
 	int c, rc = 0, follow = 0, nsrc = 0, npos = 0;
@@ -186,6 +188,9 @@ main(int argc, char **argv)
 		case 's':
 			state_dir = optarg;
 			break;
+		case 'r':
+			report = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -198,6 +203,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (report != NULL && (sink.kept = calloc(WK_KEPT_ALERTS, sizeof(*sink.kept))) == NULL)
+		return 2;
 	if ((d = wk_detect_new(&cfg, &sink)) == NULL) {
 		fprintf(stderr, "sekisho-watch: out of memory\n");
 		return 2;
@@ -279,6 +286,12 @@ main(int argc, char **argv)
 	fprintf(stderr, "sekisho-watch: %llu alerts\n", (unsigned long long)sink.emitted);
 	if (state_dir != NULL && state_save(state_dir, d, src, nsrc) != 0)
 		rc = 2;
+	if (report != NULL && wk_report_write(report, &sink, src, nsrc, d) != 0) {
+		fprintf(stderr, "sekisho-watch: cannot write the report %s: %s\n", report,
+			strerror(errno));
+		rc = 2;
+	}
+	free(sink.kept);
 	for (int i = 0; i < nsrc; i++)
 		wk_source_close(&src[i]);
 	wk_detect_free(d);

@@ -107,6 +107,30 @@ wk_source_open(wk_input *s, dev_t dev, ino_t ino, uint64_t offset)
 	return 0;
 }
 
+void
+wk_input_timeline(wk_input *s, int64_t ts)
+{
+	const size_t n = sizeof(s->tl) / sizeof(s->tl[0]);
+
+	if (ts <= 0)
+		return;
+	if (s->tl_step == 0) {
+		s->tl_start = ts - ts % 60;
+		s->tl_step = 60;
+	}
+	if (ts < s->tl_start)
+		return; /* out of order and older than the first: left out of the picture */
+	while ((uint64_t)(ts - s->tl_start) / s->tl_step >= n && s->tl_step < (1u << 30)) {
+		for (size_t i = 0; i < n / 2; i++)
+			s->tl[i] = s->tl[2 * i] + s->tl[2 * i + 1];
+		memset(s->tl + n / 2, 0, n / 2 * sizeof(s->tl[0]));
+		s->tl_step *= 2;
+	}
+	size_t b = (size_t)((uint64_t)(ts - s->tl_start) / s->tl_step);
+	if (b < n)
+		s->tl[b]++;
+}
+
 static void
 one_line(wk_input *s, wk_detect *d, const char *line, size_t len)
 {
@@ -124,8 +148,10 @@ one_line(wk_input *s, wk_detect *d, const char *line, size_t len)
 		}
 		return;
 	}
-	if (ev.kind != WK_NONE)
+	if (ev.kind != WK_NONE) {
 		s->events++;
+		wk_input_timeline(s, ev.ts);
+	}
 	wk_detect_event(d, &ev, line, len);
 }
 
@@ -221,8 +247,10 @@ winevt_one(void *arg, const wk_event *ev, const char *xml, size_t len)
 		}
 		return 0;
 	}
-	if (ev->kind != WK_NONE)
+	if (ev->kind != WK_NONE) {
 		s->events++;
+		wk_input_timeline(s, ev->ts);
+	}
 	wk_detect_event(w->d, ev, xml, len);
 	return 0;
 }

@@ -29,6 +29,11 @@ typedef struct wk_input {
 	char *buf;                /* WK_LINE_MAX bytes: the unfinished line */
 	size_t len;
 	int skipping;             /* inside a line longer than WK_LINE_MAX */
+	/* events over time for --report: WK_TIMELINE buckets of tl_step seconds
+	 * from tl_start; the step doubles (neighbours merged) when time runs past */
+	int64_t tl_start;
+	uint32_t tl_step;
+	uint32_t tl[96];
 	/* counts for the summary */
 	unsigned long long lines, events, unparsed, truncated, sample_line;
 	char sample[160];
@@ -54,6 +59,9 @@ int wk_source_check_rotation(wk_input *s, wk_detect *d);
 
 /* Windows event logs are records: read the whole file (batch only). */
 int wk_source_read_winevt(wk_input *s, wk_detect *d);
+
+/* Counts one event at ts in the timeline. */
+void wk_input_timeline(wk_input *s, int64_t ts);
 
 /* The summary line on stderr. */
 void wk_source_summary(const wk_input *s);

@@ -78,6 +78,34 @@ printf '[trap]\nusers = administrator\n' >"$T/w.conf"
 run 1 --config "$T/w.conf" --format text sekisho:- <"$D/sekisho/audit.jsonl"
 contains "$T/out" "auth.trap_account (E5)"
 
+# The HTML report: every rule that fired, the logs with their counts, the
+# evidence escaped (log lines are attacker-written), well-formed.
+run 1 --report "$T/r.html" sshd:"$D/sshd/loghub-Linux_2k.log" winevt:"$D/winevt/kerberos_pwd_spray_4771.evtx"
+contains "$T/r.html" "Alerts by rule"
+contains "$T/r.html" "auth.bruteforce"
+contains "$T/r.html" "auth.spray"
+contains "$T/r.html" "loghub-Linux_2k.log</code></td><td class=\"n\">2000</td>"
+contains "$T/r.html" "<svg"
+printf 'Nov 22 05:00:00 gw sshd[1]: Invalid user <script>x</script> from 192.0.2.1 port 1\n' >"$T/xss.log"
+printf '[trap]\nusers = <script>x</script>\n' >"$T/w.conf"
+run 1 --config "$T/w.conf" --report "$T/x.html" sshd:"$T/xss.log"
+lacks "$T/x.html" "<script>"
+contains "$T/x.html" "&lt;script&gt;"
+python3 - "$T/r.html" <<'PY' || fail "report is not well-formed"
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, tag, a):
+        if tag not in ("meta", "br", "rect", "link"): self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag in ("rect",): return
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+p = P(); p.feed(open(sys.argv[1]).read()); assert p.stack == [], p.stack
+PY
+ok
+
 # Errors: exit 2 with the reason.
 printf '[auth]\nspray_users = many\n' >"$T/bad.conf"
 run 2 --config "$T/bad.conf" sshd:-
