@@ -97,8 +97,14 @@ wk_detect_load(wk_detect *d, FILE *f)
 	if (fread(&n, sizeof(n), 1, f) != 1 || n != T__COUNT)
 		return -1;
 	for (int i = 0; i < T__COUNT; i++)
-		if (wk_table_load(&d->t[i], f) != 0)
+		if (wk_table_load(&d->t[i], f) != 0) {
+			/* all or nothing: no table keeps a part of a bad file */
+			for (int j = 0; j < T__COUNT; j++) {
+				memset(d->t[j].slot, 0, d->t[j].cap * sizeof(*d->t[j].slot));
+				d->t[j].used = 0;
+			}
 			return -1;
+		}
 	return 0;
 }
 

@@ -67,10 +67,13 @@ wk_table_save(const wk_table *t, FILE *f)
 	}
 }
 
+/* Reads one saved entry into a local copy first: a short or damaged file
+ * never leaves a half-written slot behind (found by fuzz_watch_state). */
 int
 wk_table_load(wk_table *t, FILE *f)
 {
 	uint64_t head[4], at;
+	wk_entry e;
 
 	if (fread(head, sizeof(head), 1, f) != 1 || head[0] != t->cap)
 		return -1;
@@ -80,19 +83,26 @@ wk_table_load(wk_table *t, FILE *f)
 	t->seed = head[3];
 	for (;;) {
 		if (fread(&at, sizeof(at), 1, f) != 1)
-			return -1;
+			goto bad;
 		if (at == UINT64_MAX)
-			break;
-		if (at >= t->cap || fread(&t->slot[at], sizeof(t->slot[at]), 1, f) != 1)
-			return -1;
-		t->slot[at].key[WK_KEY_SHOWN - 1] = '\0';
+			return 0;
+		if (at >= t->cap || fread(&e, sizeof(e), 1, f) != 1)
+			goto bad;
+		e.key[WK_KEY_SHOWN - 1] = '\0';
 		for (int i = 0; i < 4; i++)
-			t->slot[at].shown[i][WK_VALUE_SHOWN - 1] = '\0';
-		if (t->slot[at].ndistinct > WK_DISTINCT_MAX)
-			t->slot[at].ndistinct = WK_DISTINCT_MAX;
-		t->used++;
+			e.shown[i][WK_VALUE_SHOWN - 1] = '\0';
+		if (e.ndistinct > WK_DISTINCT_MAX)
+			e.ndistinct = WK_DISTINCT_MAX;
+		if (e.hash == 0)
+			continue;
+		if (t->slot[at].hash == 0)
+			t->used++;
+		t->slot[at] = e;
 	}
-	return 0;
+bad:
+	memset(t->slot, 0, t->cap * sizeof(*t->slot));
+	t->used = 0;
+	return -1;
 }
 
 static void
