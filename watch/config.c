@@ -220,6 +220,16 @@ handler(void *user, const char *section, const char *key, const char *value)
 		r = number(value, 1, 1000, &c->offhours_count);
 	else if (IS("offhours", "window"))
 		r = duration(value, &c->offhours_window);
+	else if (IS("beacon", "min_connections"))
+		r = number(value, 0, 1000000, &c->beacon_min);
+	else if (IS("beacon", "window"))
+		r = duration(value, &c->beacon_window);
+	else if (IS("beacon", "min_interval"))
+		r = duration(value, &c->beacon_min_interval);
+	else if (IS("beacon", "score"))
+		r = number(value, 1, 100, &c->beacon_score);
+	else if (IS("proxy", "long_connect"))
+		r = duration(value, &c->long_connect);
 	else if (IS("alerts", "suppress"))
 		r = duration(value, &c->suppress);
 	else if (IS("alerts", "table_capacity"))

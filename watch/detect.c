@@ -14,6 +14,7 @@ enum {
 	T_ACCOUNT,     /* Sekisho account state per user (disabled, MFA reset) */
 	T_OFFHOURS,    /* off-hours sign-ins per (user, terminal) */
 	T_TALKERS,     /* events per client address, for the report */
+	T_BEACON,      /* connection times and sizes per (client, destination) */
 	T__COUNT
 };
 
@@ -45,6 +46,11 @@ wk_config_default(wk_config *c)
 	c->tz_offset = 9 * 3600;
 	c->offhours_count = 2;
 	c->offhours_window = 7 * 86400;
+	c->beacon_min = 12;
+	c->beacon_window = 86400;
+	c->beacon_min_interval = 10;
+	c->beacon_score = 80;
+	c->long_connect = 3600;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
 }
@@ -457,6 +463,124 @@ detect_connect(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	wk_alert_emit(d->sink, &a);
 }
 
+/* ---- 7. beaconing and long CONNECT sessions (E4) ------------------------- */
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Regularity of a series in [0, 1], after RITA's beacon score: 1 - the
+ * median absolute deviation over the median, and the Bowley skew of the
+ * quartiles; both 0 for a perfectly regular series.
+ */
+static double
+regularity(uint64_t *v, size_t n)
+{
+	uint64_t dev[WK_DISTINCT_MAX];
+	double med, q1, q3, skew, mad;
+
+	if (n < 3)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	med = (double)v[n / 2];
+	q1 = (double)v[n / 4];
+	q3 = (double)v[(3 * n) / 4];
+	/* Jitter of a few seconds makes the quartiles' skew swing from -1 to 1:
+	 * a spread under a tenth of the median is simply regular. */
+	skew = q3 - q1 > 0.1 * med ? (q3 + q1 - 2 * med) / (q3 - q1) : 0;
+	if (skew < 0)
+		skew = -skew;
+	for (size_t i = 0; i < n; i++)
+		dev[i] = (double)v[i] > med ? (uint64_t)((double)v[i] - med) : (uint64_t)(med - (double)v[i]);
+	qsort(dev, n, sizeof(*dev), cmp_u64);
+	mad = (double)dev[n / 2];
+	double disp = med > 0 ? mad / med : mad > 0 ? 1 : 0;
+	if (disp > 1)
+		disp = 1;
+	return ((1 - skew) + (1 - disp)) / 2;
+}
+
+/*
+ * Each entry keeps its last WK_DISTINCT_MAX connections in distinct[] as
+ * (time << 24 | bytes capped at 2^24 - 1): the times give the intervals, the
+ * sizes their own regularity.  Enough for the score; bounded like the rest.
+ */
+static void
+detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+{
+	const wk_config *c = &d->cfg;
+	uint64_t gaps[WK_DISTINCT_MAX], sizes[WK_DISTINCT_MAX];
+	char key[256];
+	size_t kn, n;
+	wk_entry *e;
+	wk_alert a;
+
+	if (ev->kind != WK_PROXY || ev->src.n == 0 || ev->dst.n == 0 || ev->ts <= 0)
+		return;
+	/* A CONNECT that stays open for hours is a channel, not a page. */
+	if (wk_str_eq(ev->method, "CONNECT") && c->long_connect > 0 &&
+	    ev->duration_ms / 1000 >= c->long_connect) {
+		join(key, sizeof(key), "L", ev->src, ev->dst);
+		if (fresh(d, "proxy.long_connect", key, ev->ts)) {
+			alert_init(&a, "proxy.long_connect", "medium", "E4", ev);
+			snprintf(a.summary, sizeof(a.summary),
+				 "a CONNECT to %.*s stayed open %u s (more than %u s)", (int)ev->dst.n,
+				 P(ev->dst), ev->duration_ms / 1000, c->long_connect);
+			alert_key(&a, 0, "source", ev->src);
+			alert_key(&a, 1, "destination", ev->dst);
+			wk_alert_evidence(&a, line, len);
+			wk_alert_emit(d->sink, &a);
+		}
+	}
+	if (c->beacon_min < 4)
+		return;
+	kn = join(key, sizeof(key), "b", ev->src, ev->dst);
+	e = wk_table_get(&d->t[T_BEACON], key, kn, ev->ts, c->beacon_window);
+	e->count++;
+	if (e->ndistinct == WK_DISTINCT_MAX) {
+		memmove(e->distinct, e->distinct + 1, (WK_DISTINCT_MAX - 1) * sizeof(e->distinct[0]));
+		e->ndistinct--;
+	}
+	e->distinct[e->ndistinct++] = ((uint64_t)ev->ts << 24) |
+				      (ev->bytes < (1u << 24) ? ev->bytes : (1u << 24) - 1);
+	if (e->count < c->beacon_min || e->ndistinct < 4)
+		return;
+	n = e->ndistinct - 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = e->distinct[i] >> 24, t1 = e->distinct[i + 1] >> 24;
+		gaps[i] = t1 > t0 ? t1 - t0 : 0;
+		sizes[i] = e->distinct[i + 1] & ((1u << 24) - 1);
+	}
+	{
+		uint64_t sorted[WK_DISTINCT_MAX];
+		memcpy(sorted, gaps, n * sizeof(gaps[0]));
+		qsort(sorted, n, sizeof(sorted[0]), cmp_u64);
+		if (sorted[n / 2] < c->beacon_min_interval)
+			return;
+	}
+	double score = (2 * regularity(gaps, n) + regularity(sizes, n)) / 3;
+	if (score * 100 < c->beacon_score || !fresh(d, "net.beacon", key, ev->ts))
+		return;
+	alert_init(&a, "net.beacon", "high", "E4", ev);
+	a.first_seen = e->first;
+	a.count = e->count;
+	snprintf(a.summary, sizeof(a.summary),
+		 "%u connections to %.*s at regular intervals (about every %llu s; score %.2f): "
+		 "malware calling home?",
+		 e->count, (int)ev->dst.n, P(ev->dst),
+		 (unsigned long long)((e->distinct[e->ndistinct - 1] >> 24) -
+				      (e->distinct[0] >> 24)) / (e->ndistinct - 1),
+		 score);
+	alert_key(&a, 0, "source", ev->src);
+	alert_key(&a, 1, "destination", ev->dst);
+	wk_alert_evidence(&a, line, len);
+	wk_alert_emit(d->sink, &a);
+}
+
 /* ---- 6. direct outbound connections blocked at the firewall (E2) --------- */
 
 static void
@@ -683,6 +807,7 @@ wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	detect_offhours(d, ev, line, len);
 	detect_trap(d, ev, line, len);
 	detect_connect(d, ev, line, len);
+	detect_beacon(d, ev, line, len);
 	detect_firewall(d, ev, line, len);
 	detect_admin(d, ev, line, len);
 	detect_decoy(d, ev, line, len);

@@ -48,6 +48,11 @@ typedef struct wk_config {
 	int64_t holidays[32];                           /* day numbers (days since 1970-01-01) */
 	unsigned nholidays;
 	unsigned offhours_count, offhours_window;       /* 2 from one terminal within 7 days */
+	/* [beacon] (E4): regular connections from one client to one destination */
+	unsigned beacon_min, beacon_window;             /* at least 12 connections in 24 h */
+	unsigned beacon_min_interval;                   /* 10 s: faster is a download, not a beacon */
+	unsigned beacon_score;                          /* percent, 80 */
+	unsigned long_connect;                          /* seconds a CONNECT may last: 1 h */
 	/* [alerts] */
 	unsigned suppress;                              /* one alert per rule and key per hour */
 	unsigned table_capacity;                        /* entries per table: 8192 */

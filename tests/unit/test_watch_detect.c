@@ -358,6 +358,59 @@ test_offhours(void **state)
 	unlink(path);
 }
 
+static void
+proxy(struct fixture *f, int64_t ts, const char *src, const char *dst, uint64_t bytes,
+      uint32_t ms)
+{
+	wk_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = WK_PROXY;
+	ev.ts = ts;
+	ev.src = S(src);
+	ev.dst = S(dst);
+	ev.dst_port = 443;
+	ev.method = S("CONNECT");
+	ev.result = S("TCP_TUNNEL/200");
+	ev.bytes = bytes;
+	ev.duration_ms = ms;
+	wk_detect_event(f->d, &ev, "x", 1);
+}
+
+static void
+test_beacon(void **state)
+{
+	struct fixture f = {0};
+	/* irregular gaps (a person browsing) */
+	static const int gaps[] = {5, 340, 12, 900, 61, 7, 1500, 33, 250, 19, 640, 88, 3, 420};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	/* Every 300 s give or take 2, the same size: a beacon, seen at the 12th. */
+	for (int i = 0; i < 11; i++)
+		proxy(&f, T0 + i * 300 + (i % 3) - 1, "10.0.0.9", "c2.example", 512, 80);
+	assert_int_equal(alerts(&f, "net.beacon"), 0);
+	proxy(&f, T0 + 11 * 300, "10.0.0.9", "c2.example", 512, 80);
+	assert_int_equal(alerts(&f, "net.beacon"), 1);
+	assert_non_null(strstr(f.buf, "about every 300 s"));
+	/* A person: irregular gaps and sizes; no alert however many. */
+	int64_t t = T0;
+	for (int i = 0; i < 14; i++) {
+		t += gaps[i];
+		proxy(&f, t, "10.0.0.10", "news.example", 1000 + (uint64_t)(i * 7919 % 50000), 300);
+	}
+	assert_int_equal(alerts(&f, "net.beacon"), 1);
+	/* Fast regular polling (a download, an update check every second) is no beacon. */
+	for (int i = 0; i < 20; i++)
+		proxy(&f, T0 + i, "10.0.0.11", "cdn.example", 4096, 10);
+	assert_int_equal(alerts(&f, "net.beacon"), 1);
+	/* A CONNECT open for two hours. */
+	proxy(&f, T0, "10.0.0.12", "tunnel.example", 10, 7200 * 1000);
+	assert_int_equal(alerts(&f, "proxy.long_connect"), 1);
+	stop(&f);
+}
+
 /* A million distinct sources: the tables keep their size, and still detect. */
 static void
 test_bounded(void **state)
@@ -425,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_inventory),
 		cmocka_unit_test(test_remote_exec),
 		cmocka_unit_test(test_offhours),
+		cmocka_unit_test(test_beacon),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_config_errors),
 	};
