@@ -14,6 +14,12 @@
 # started only where systemd runs, is not in its way). libevtx-dev reads .evtx files
 # for sekisho-watch (its libevtx.h needs libbfio.h, which it does not pull in);
 # libevtx-utils is evtxexport.
+# sshguard, fail2ban and goaccess are the peers of bench/watch.sh, run there as plain
+# parsers on files (sshg-parser, fail2ban-regex, goaccess -f); time is GNU time (max RSS).
+# Where systemd runs, sshguard's and fail2ban's packages enable and start their services
+# (sshguard follows the journal and blocks attackers through nftables; fail2ban's default
+# jail is sshd): they would read the host's logs and firewall real clients, never the
+# benchmark's files. goaccess ships no service. This container blocks service starts.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -22,7 +28,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
       oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
       nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
       openssh-client sshpass caddy
-      squid libevtx-dev libevtx-utils libbfio-dev"
+      squid libevtx-dev libevtx-utils libbfio-dev
+      sshguard fail2ban goaccess time"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).
