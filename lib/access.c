@@ -306,9 +306,8 @@ role_item(void *arg, const char *s)
 	return SK_OK;
 }
 
-/* "90", "90s", "15m", "8h", "1d" -> seconds (at most 30 days). */
-static int
-duration(const char *s, unsigned *out)
+int
+sk_duration_parse(const char *s, unsigned *out)
 {
 	unsigned long v = 0;
 	const char *p = s;
@@ -392,7 +391,7 @@ sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *field, con
 				    "networks such as 10.0.0.0/8 or 2001:db8::/32 (host bits zero)",
 				    rule, value);
 	} else if (strcmp(field, "mfa_within") == 0) {
-		if (duration(value, &r->mfa_within) != 0)
+		if (sk_duration_parse(value, &r->mfa_within) != 0)
 			return fail(err, err_size,
 				    "[rule %s] mfa_within: '%s' must be a duration such as 15m "
 				    "(at most 30d)", rule, value);

@@ -15,28 +15,10 @@ struct loader {
 	int failed;
 };
 
-/* "600", "600s", "10m", "2h", "1d" -> seconds (at most 30 days). */
-static int
-duration(const char *v, unsigned *out)
-{
-	char *end;
-	unsigned long n = strtoul(v, &end, 10);
-
-	if (v[0] < '0' || v[0] > '9')
-		return -1;
-	if (*end == 'm')
-		n *= 60, end++;
-	else if (*end == 'h')
-		n *= 3600, end++;
-	else if (*end == 'd')
-		n *= 86400, end++;
-	else if (*end == 's')
-		end++;
-	if (*end != '\0' || n > 30ul * 86400)
-		return -1;
-	*out = (unsigned)n;
-	return 0;
-}
+/* Durations are the library's: "600", "600s", "10m", "2h", "1d", at most 30 days.
+ * (A parser of its own here multiplied before checking, so a huge number
+ * could wrap round to a small one.) */
+#define duration sk_duration_parse
 
 static int
 number(const char *v, unsigned lo, unsigned hi, unsigned *out)

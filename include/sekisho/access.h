@@ -111,6 +111,13 @@ int sk_access_rule_set(sk_access_rules *rs, const char *rule, const char *field,
 /* Checks the rules once all keys are read (every rule has a policy, ...). */
 int sk_access_rules_check(const sk_access_rules *rs, char *err, size_t err_size);
 
+/*
+ * "90", "90s", "15m", "8h", "1d" -> seconds, at most 30 days; 0, or -1 for
+ * anything else (no sign, no blanks, one unit).  Shared by the rules and
+ * sekisho-watch's settings.
+ */
+int sk_duration_parse(const char *s, unsigned *out);
+
 /* "deny", "bypass", "one_factor", "two_factor" -> policy; -1 when unknown. */
 int sk_access_policy_parse(const char *s);
 const char *sk_access_policy_name(sk_access_policy p);

@@ -183,6 +183,25 @@ test_users_networks_step_up(void **state)
 }
 
 static void
+test_duration(void **state)
+{
+	unsigned v;
+
+	(void)state;
+	assert_int_equal(sk_duration_parse("90", &v), 0);
+	assert_int_equal(v, 90);
+	assert_int_equal(sk_duration_parse("15m", &v), 0);
+	assert_int_equal(v, 900);
+	assert_int_equal(sk_duration_parse("30d", &v), 0);
+	assert_int_equal(v, 30u * 86400);
+	assert_int_equal(sk_duration_parse("31d", &v), -1);
+	assert_int_equal(sk_duration_parse("213503982334602d", &v), -1);
+	assert_int_equal(sk_duration_parse("5mm", &v), -1);
+	assert_int_equal(sk_duration_parse("-5", &v), -1);
+	assert_int_equal(sk_duration_parse("", &v), -1);
+}
+
+static void
 test_cidr(void **state)
 {
 	sk_cidr n;
@@ -332,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_first_match_wins),
 		cmocka_unit_test(test_users_networks_step_up),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_host_in_domain),
 		cmocka_unit_test(test_normalize),

@@ -458,6 +458,12 @@ test_config_errors(void **state)
 	fclose(f);
 	assert_int_equal(wk_config_load(&c, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":2: [auth] spray_users: bad value '500'"));
+	/* A number that would wrap round when multiplied by the unit is refused. */
+	f = fopen(path, "w");
+	fputs("[multi_ip]\nwindow = 213503982334602d\n", f);
+	fclose(f);
+	assert_int_equal(wk_config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[multi_ip] window: bad value"));
 	f = fopen(path, "w");
 	fputs("[proxy]\nallowed_port = 443\n", f);
 	fclose(f);
