@@ -69,7 +69,23 @@ typedef struct wk_event {
 	uint32_t duration_ms; /* proxy elapsed time */
 	int logon_type;       /* Windows LogonType; 0 */
 	wk_str workstation;   /* Windows WorkstationName / IpAddress when different */
+	wk_str agent;         /* proxy User-Agent ("" when not logged) */
+	wk_str conn;          /* what ties one connection's lines together: sshd's pid ("" none) */
+	unsigned flags;       /* WK_EV_* below */
 } wk_event;
+
+/*
+ * How a line relates to the other lines of its connection (ev->conn), so
+ * that one attempt is counted once however many lines it writes:
+ *   WK_EV_PAM     a PAM module's report of an attempt the program itself
+ *                 may report again ("pam_unix(sshd:auth): authentication failure")
+ *   WK_EV_OPENED  the connection announced its user ("Invalid user U from A")
+ *   WK_EV_CLOSED  the connection ended while authenticating
+ *                 ("Connection closed by authenticating user U A port N")
+ */
+#define WK_EV_PAM 1u
+#define WK_EV_OPENED 2u
+#define WK_EV_CLOSED 4u
 
 /*
  * A parser: one call per line (without its newline).  Returns 1 and fills

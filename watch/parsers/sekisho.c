@@ -265,7 +265,7 @@ wk_parse_sekisho(const char *line, size_t len, int year_hint, wk_event *ev)
 	ev->kind = WK_NONE;
 	ev->source = WK_SRC_SEKISHO;
 	ev->host = ev->user = ev->src = ev->dst = ev->method = ev->url = ev->result = empty;
-	ev->workstation = empty;
+	ev->workstation = ev->agent = ev->conn = empty;
 
 	i = ws(line, len, 0);
 	if (i >= len || line[i] != '{')

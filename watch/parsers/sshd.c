@@ -277,7 +277,7 @@ wk_parse_sshd(const char *line, size_t len, int year_hint, wk_event *ev)
 	ev->kind = WK_NONE;
 	ev->source = WK_SRC_SSHD;
 	ev->host = ev->user = ev->src = ev->dst = ev->method = ev->url = ev->result = empty;
-	ev->workstation = empty;
+	ev->workstation = ev->agent = ev->conn = empty;
 	if (r < 0)
 		return 0;
 	if (r == 1) {
