@@ -32,6 +32,29 @@ number(const char *v, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
+/* A byte count: "1048576", "512K", "10M", "1G" (powers of 1024), at most 1 TiB. */
+static int
+bytes(const char *v, uint64_t *out)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10), unit = 1;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 'K': case 'k': unit = 1ull << 10; end++; break;
+	case 'M': case 'm': unit = 1ull << 20; end++; break;
+	case 'G': case 'g': unit = 1ull << 30; end++; break;
+	default: return -1;
+	}
+	/* bound before multiplying: no wrap-round to a small value */
+	if (*end != '\0' || n > (1ull << 40) / unit)
+		return -1;
+	*out = n * unit;
+	return 0;
+}
+
 static int
 names(const char *v, char (*list)[64], unsigned *n)
 {
@@ -212,6 +235,25 @@ handler(void *user, const char *section, const char *key, const char *value)
 		r = number(value, 1, 100, &c->beacon_score);
 	else if (IS("proxy", "long_connect"))
 		r = duration(value, &c->long_connect);
+	else if (IS("volume", "bucket")) {
+		r = duration(value, &c->volume_bucket);
+		if (r == 0 && c->volume_bucket != 0 && (c->volume_bucket < 60 || 86400 % c->volume_bucket != 0) &&
+		    c->volume_bucket % 86400 != 0)
+			r = -1; /* buckets must tile the day: 1h, 15m, 1d, 7d */
+	} else if (IS("volume", "history"))
+		r = number(value, 3, 14, &c->volume_history);
+	else if (IS("volume", "min_history"))
+		r = number(value, 2, 14, &c->volume_min_history);
+	else if (IS("volume", "high")) {
+		r = number(value, 0, 1000000, &c->volume_high);
+		r = r == 0 && c->volume_high == 1 ? -1 : r; /* a factor: 2 or more, 0 for off */
+	}
+	else if (IS("volume", "low")) {
+		r = number(value, 0, 1000000, &c->volume_low);
+		r = r == 0 && c->volume_low == 1 ? -1 : r; /* a factor: 2 or more, 0 for off */
+	}
+	else if (IS("volume", "min_bytes"))
+		r = bytes(value, &c->volume_min_bytes);
 	else if (IS("alerts", "suppress"))
 		r = duration(value, &c->suppress);
 	else if (IS("alerts", "table_capacity"))
@@ -243,6 +285,11 @@ wk_config_load(wk_config *c, const char *path, char *err, size_t err_size)
 	if (line != 0) {
 		snprintf(msg, sizeof(msg), "%s", ld.failed ? err : "syntax error");
 		snprintf(err, err_size, "%s:%d: %s", path, line, msg);
+		return -1;
+	}
+	if (c->volume_min_history > c->volume_history) {
+		snprintf(err, err_size, "%s: [volume] min_history (%u) is more than history (%u)", path,
+			 c->volume_min_history, c->volume_history);
 		return -1;
 	}
 	return 0;

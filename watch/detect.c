@@ -1,4 +1,6 @@
 /* watch/detect.c - the detectors of sekisho-watch (see detect.h). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@ enum {
 	T_OFFHOURS,    /* off-hours sign-ins per (user, terminal) */
 	T_TALKERS,     /* events per client address, for the report */
 	T_BEACON,      /* connection times and sizes per (client, destination) */
+	T_CONN,        /* sshd connections: attempts counted, PAM lines pending */
+	T_VOLUME,      /* bytes per bucket and the closed buckets' totals per source */
 	T__COUNT
 };
 
@@ -22,6 +26,7 @@ struct wk_detect {
 	wk_config cfg;
 	wk_sink *sink;
 	wk_table t[T__COUNT];
+	int64_t volume_clock; /* the newest [volume] bucket seen: older ones are closed */
 };
 
 void
@@ -51,6 +56,12 @@ wk_config_default(wk_config *c)
 	c->beacon_min_interval = 10;
 	c->beacon_score = 80;
 	c->long_connect = 3600;
+	c->volume_bucket = 86400;
+	c->volume_history = 14;
+	c->volume_min_history = 7;
+	c->volume_high = 5;
+	c->volume_low = 5;
+	c->volume_min_bytes = 1u << 20;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
 }
@@ -126,6 +137,8 @@ wk_detect_evicted(const wk_detect *d)
 
 /* ---- helpers ------------------------------------------------------------ */
 
+static const wk_str EMPTY = {"", 0};
+
 /* The bytes of s for printf's "%.*s": never NULL (parsers leave empty fields NULL). */
 static const char *
 P(wk_str s)
@@ -169,16 +182,24 @@ fresh(wk_detect *d, const char *rule, const char *key, int64_t now)
 	return 1;
 }
 
+/*
+ * An alert of rule on ev; from e (a table entry, or NULL) its window's start
+ * and event count.
+ */
 static void
 alert_init(wk_alert *a, const char *rule, const char *severity, const char *req,
-	   const wk_event *ev)
+	   const wk_event *ev, const wk_entry *e)
 {
 	memset(a, 0, sizeof(*a));
 	a->rule = rule;
 	a->severity = severity;
 	a->requirement = req;
-	a->first_seen = a->last_seen = ev->ts;
+	a->first_seen = a->last_seen = ev != NULL ? ev->ts : 0;
 	a->count = 1;
+	if (e != NULL) {
+		a->first_seen = e->first;
+		a->count = e->count;
+	}
 }
 
 static void
@@ -186,6 +207,24 @@ alert_key(wk_alert *a, int i, const char *name, wk_str v)
 {
 	a->key_name[i] = name;
 	copy_str(a->key_value[i], sizeof(a->key_value[i]), v);
+}
+
+/* The usual two keys ("user"/"source", "source"/"destination"); name1 may be NULL. */
+static void
+alert_keys(wk_alert *a, const char *name0, wk_str v0, const char *name1, wk_str v1)
+{
+	alert_key(a, 0, name0, v0);
+	if (name1 != NULL)
+		alert_key(a, 1, name1, v1);
+}
+
+/* Adds the line that fired it (when there is one) and sends the alert. */
+static void
+alert_send(wk_detect *d, wk_alert *a, const char *line, size_t len)
+{
+	if (line != NULL)
+		wk_alert_evidence(a, line, len);
+	wk_alert_emit(d->sink, a);
 }
 
 /* A Kerberos answer whose status is not 0x0 (4768 0x6: no such user; 4771 0x18: bad password). */
@@ -250,6 +289,90 @@ addr_in(const sk_cidr *nets, unsigned n, wk_str addr)
 	return 0;
 }
 
+/* ---- one sshd attempt, counted once ---------------------------------------- */
+
+/*
+ * With UsePAM, one wrong password writes a pam_unix failure and then sshd's
+ * "Failed password" line; an unknown user's connection opens with "Invalid
+ * user" and adds "check pass; user unknown"; a client that gives up writes
+ * "Connection closed by authenticating user".  Counted line by line, one
+ * attempt was three or four failures and brute force fired after three
+ * real attempts.  Lines of one connection share ev->conn (sshd's pid; the
+ * address and port when the log has none, as in `sshd -E` files), so each
+ * connection keeps: count = attempts counted; aux = PAM failures whose
+ * "Failed" line has not come yet, and CONN_OPENED while an "Invalid user"
+ * stands for an attempt not seen yet.
+ *
+ * A PAM failure counts at once (with keyboard-interactive, sshd logs its own
+ * "Failed" line only from the third failure on, so the PAM line may be all
+ * there is; the loghub logs of old sshd have nothing else), and its "Failed"
+ * line is then passed over.  "Connection closed" counts only for a
+ * connection that showed no attempt (public keys refused: sshd logs those
+ * at VERBOSE).  Returns 0 for a line that repeats an attempt already counted.
+ */
+#define CONN_PAM_MASK 0xffff
+#define CONN_OPENED (1 << 16)
+
+static int
+first_report(wk_detect *d, wk_event *ev)
+{
+	char key[256], port[8];
+	size_t kn;
+	wk_entry *e;
+
+	if (ev->source != WK_SRC_SSHD || !failed(ev))
+		return 1;
+	if (ev->conn.n > 0) {
+		kn = join(key, sizeof(key), "C", ev->host, ev->conn);
+	} else if (ev->src.n > 0 && ev->src_port != 0) {
+		int pn = snprintf(port, sizeof(port), "%u", (unsigned)ev->src_port);
+		kn = join(key, sizeof(key), "c", ev->src, (wk_str){port, (size_t)pn});
+	} else {
+		return 1;
+	}
+	/* sshd gives up on a connection after LoginGraceTime (2 min): 10 min is ample. */
+	e = wk_table_get(&d->t[T_CONN], key, kn, ev->ts, 600);
+	/* An unknown user's PAM line leaves the name out: the connection said it. */
+	if (ev->user.n == 0 && e->shown[0][0] != '\0')
+		ev->user = (wk_str){e->shown[0], strlen(e->shown[0])};
+	else if (ev->user.n > 0 && e->shown[0][0] == '\0')
+		copy_str(e->shown[0], sizeof(e->shown[0]), ev->user);
+	if (ev->flags & WK_EV_PAM) {
+		if (ev->src.n == 0)
+			return 0; /* "check pass; user unknown": its failure line follows */
+		if ((e->aux & CONN_PAM_MASK) < CONN_PAM_MASK)
+			e->aux++;
+		if (e->aux & CONN_OPENED) {
+			e->aux &= ~(int64_t)CONN_OPENED;
+			return 0;
+		}
+		e->count++;
+		return 1;
+	}
+	if (ev->flags & WK_EV_OPENED) {
+		e->aux |= CONN_OPENED;
+		e->count++;
+		return 1;
+	}
+	if (ev->flags & WK_EV_CLOSED) {
+		if (e->count > 0)
+			return 0;
+		e->count++;
+		return 1;
+	}
+	/* sshd's own "Failed METHOD for" line */
+	if (e->aux & CONN_PAM_MASK) {
+		e->aux--;
+		return 0;
+	}
+	if (e->aux & CONN_OPENED) {
+		e->aux &= ~(int64_t)CONN_OPENED;
+		return 0;
+	}
+	e->count++;
+	return 1;
+}
+
 /* ---- 1. brute force, spraying, distributed attempts (A5, E1) ------------- */
 
 static void
@@ -268,56 +391,46 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 		kn = join(key, sizeof(key), "p", ev->user, ev->src);
 		e = wk_table_get(&d->t[T_PAIR], key, kn, ev->ts, c->brute_window);
 		if (++e->count >= c->brute_failures && fresh(d, "auth.bruteforce", key, ev->ts)) {
-			alert_init(&a, "auth.bruteforce", "medium", "A5", ev);
-			a.first_seen = e->first;
-			a.count = e->count;
+			alert_init(&a, "auth.bruteforce", "medium", "A5", ev, e);
 			snprintf(a.summary, sizeof(a.summary),
 				 "%u failed sign-ins for one account from one source within %u s",
 				 e->count, c->brute_window);
-			alert_key(&a, 0, "user", ev->user);
-			alert_key(&a, 1, "source", ev->src);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "user", ev->user, "source", ev->src);
+			alert_send(d, &a, line, len);
 		}
 	}
 	/* Many accounts from one source: password spraying. */
 	if (ev->src.n > 0 && c->spray_users > 0) {
-		kn = join(key, sizeof(key), "s", ev->src, (wk_str){"", 0});
+		kn = join(key, sizeof(key), "s", ev->src, EMPTY);
 		e = wk_table_get(&d->t[T_SPRAY], key, kn, ev->ts, c->spray_window);
 		e->count++;
 		if (ev->user.n > 0)
 			(void)wk_entry_add_distinct(e, d->t[T_SPRAY].seed, ev->user.p, ev->user.n);
 		if (e->ndistinct >= c->spray_users && fresh(d, "auth.spray", key, ev->ts)) {
-			alert_init(&a, "auth.spray", "high", "A5", ev);
-			a.first_seen = e->first;
-			a.count = e->count;
+			alert_init(&a, "auth.spray", "high", "A5", ev, e);
 			snprintf(a.summary, sizeof(a.summary),
 				 "one source failed to sign in as %u different accounts within %u s "
 				 "(password spraying), e.g. %s, %s, %s",
 				 e->ndistinct, c->spray_window, e->shown[0], e->shown[1], e->shown[2]);
-			alert_key(&a, 0, "source", ev->src);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "source", ev->src, NULL, EMPTY);
+			alert_send(d, &a, line, len);
 		}
 	}
 	/* One account from many sources. */
 	if (ev->user.n > 0 && ev->src.n > 0 && c->distributed_sources > 0) {
-		kn = join(key, sizeof(key), "d", ev->user, (wk_str){"", 0});
+		kn = join(key, sizeof(key), "d", ev->user, EMPTY);
 		e = wk_table_get(&d->t[T_DISTRIB], key, kn, ev->ts, c->distributed_window);
 		e->count++;
 		(void)wk_entry_add_distinct(e, d->t[T_DISTRIB].seed, ev->src.p, ev->src.n);
 		if (e->ndistinct >= c->distributed_sources && fresh(d, "auth.distributed", key, ev->ts)) {
-			alert_init(&a, "auth.distributed", "high", "A5", ev);
-			a.first_seen = e->first;
-			a.count = e->count;
+			alert_init(&a, "auth.distributed", "high", "A5", ev, e);
 			snprintf(a.summary, sizeof(a.summary),
 				 "failed sign-ins for one account from %u different sources within %u s, "
 				 "e.g. %s, %s, %s",
 				 e->ndistinct, c->distributed_window, e->shown[0], e->shown[1],
 				 e->shown[2]);
-			alert_key(&a, 0, "user", ev->user);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "user", ev->user, NULL, EMPTY);
+			alert_send(d, &a, line, len);
 		}
 	}
 }
@@ -340,25 +453,34 @@ detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	if (ev->user.n == 0 || ev->user.p[ev->user.n - 1] == '$' || not_a_terminal(ev->src) ||
 	    c->multi_addresses < 2)
 		return;
-	kn = join(key, sizeof(key), "m", ev->user, (wk_str){"", 0});
+	kn = join(key, sizeof(key), "m", ev->user, EMPTY);
 	e = wk_table_get(&d->t[T_MULTI], key, kn, ev->ts, c->multi_window);
 	e->count++;
 	if (wk_entry_add_distinct(e, d->t[T_MULTI].seed, ev->src.p, ev->src.n) &&
 	    e->ndistinct >= c->multi_addresses && fresh(d, "auth.multi_ip", key, ev->ts)) {
-		alert_init(&a, "auth.multi_ip", "high", "E1", ev);
-		a.first_seen = e->first;
-		a.count = e->count;
+		alert_init(&a, "auth.multi_ip", "high", "E1", ev, e);
 		snprintf(a.summary, sizeof(a.summary),
 			 "one user ID used from %u client addresses within %u s: %s, %s%s%s",
 			 e->ndistinct, c->multi_window, e->shown[0], e->shown[1],
 			 e->ndistinct > 2 ? ", " : "", e->ndistinct > 2 ? e->shown[2] : "");
-		alert_key(&a, 0, "user", ev->user);
-		wk_alert_evidence(&a, line, len);
-		wk_alert_emit(d->sink, &a);
+		alert_keys(&a, "user", ev->user, NULL, EMPTY);
+		alert_send(d, &a, line, len);
 	}
 }
 
 /* ---- 3. off-hours use, recurring from one terminal (E1, D3) ------------- */
+
+/* 1 when day (days since 1970-01-01, local) is a holiday or not a workday. */
+static int
+day_off(const wk_config *c, int64_t day)
+{
+	unsigned weekday = (unsigned)(((day % 7) + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+
+	for (unsigned i = 0; i < c->nholidays; i++)
+		if (c->holidays[i] == day)
+			return 1;
+	return !(c->workdays & (1u << weekday));
+}
 
 /* 1 when ts falls outside business hours in the configured zone. */
 static int
@@ -367,14 +489,8 @@ off_hours(const wk_config *c, int64_t ts)
 	int64_t local = ts + c->tz_offset;
 	int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
 	unsigned minute = (unsigned)((local - day * 86400) / 60);
-	unsigned weekday = (unsigned)(((day % 7) + 11) % 7); /* 1970-01-01 was a Thursday (4) */
 
-	for (unsigned i = 0; i < c->nholidays; i++)
-		if (c->holidays[i] == day)
-			return 1;
-	if (!(c->workdays & (1u << weekday)))
-		return 1;
-	return minute < c->day_start || minute >= c->day_end;
+	return day_off(c, day) || minute < c->day_start || minute >= c->day_end;
 }
 
 static void
@@ -392,16 +508,12 @@ detect_offhours(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	kn = join(key, sizeof(key), "o", ev->user, ev->src);
 	e = wk_table_get(&d->t[T_OFFHOURS], key, kn, ev->ts, c->offhours_window);
 	if (++e->count >= c->offhours_count && fresh(d, "auth.offhours", key, ev->ts)) {
-		alert_init(&a, "auth.offhours", "medium", "E1", ev);
-		a.first_seen = e->first;
-		a.count = e->count;
+		alert_init(&a, "auth.offhours", "medium", "E1", ev, e);
 		snprintf(a.summary, sizeof(a.summary),
 			 "%u sign-ins outside business hours from one terminal within %u days",
 			 e->count, c->offhours_window / 86400);
-		alert_key(&a, 0, "user", ev->user);
-		alert_key(&a, 1, "source", ev->src);
-		wk_alert_evidence(&a, line, len);
-		wk_alert_emit(d->sink, &a);
+		alert_keys(&a, "user", ev->user, "source", ev->src);
+		alert_send(d, &a, line, len);
 	}
 }
 
@@ -421,13 +533,11 @@ detect_trap(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	join(key, sizeof(key), "t", ev->user, ev->src);
 	if (!fresh(d, "auth.trap_account", key, ev->ts))
 		return;
-	alert_init(&a, "auth.trap_account", "critical", "E5", ev);
+	alert_init(&a, "auth.trap_account", "critical", "E5", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary), "a trap account was used (%s): nobody has a reason to",
 		 ev->kind == WK_AUTH_OK ? "signed in" : "attempt");
-	alert_key(&a, 0, "user", ev->user);
-	alert_key(&a, 1, "source", ev->src);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_keys(&a, "user", ev->user, "source", ev->src);
+	alert_send(d, &a, line, len);
 }
 
 /* ---- 5. proxy CONNECT to odd ports, denied CONNECTs (E3) ---------------- */
@@ -451,16 +561,14 @@ detect_connect(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	if (!fresh(d, allowed ? "proxy.connect_denied" : "proxy.connect_port", key, ev->ts))
 		return;
 	alert_init(&a, allowed ? "proxy.connect_denied" : "proxy.connect_port",
-		   denied ? "medium" : "high", "E3", ev);
+		   denied ? "medium" : "high", "E3", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary), "%s CONNECT to %.*s port %s%s",
 		 denied ? "refused" : "allowed", (int)ev->dst.n, P(ev->dst), port,
 		 allowed ? "" : " (not an allowed port: a tunnel or malware channel?)");
-	alert_key(&a, 0, "source", ev->src);
-	alert_key(&a, 1, "destination", ev->dst);
+	alert_keys(&a, "source", ev->src, "destination", ev->dst);
 	a.key_name[2] = "port";
 	snprintf(a.key_value[2], sizeof(a.key_value[2]), "%s", port);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_send(d, &a, line, len);
 }
 
 /* ---- 7. beaconing and long CONNECT sessions (E4) ------------------------- */
@@ -526,14 +634,12 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	    ev->duration_ms / 1000 >= c->long_connect) {
 		join(key, sizeof(key), "L", ev->src, ev->dst);
 		if (fresh(d, "proxy.long_connect", key, ev->ts)) {
-			alert_init(&a, "proxy.long_connect", "medium", "E4", ev);
+			alert_init(&a, "proxy.long_connect", "medium", "E4", ev, NULL);
 			snprintf(a.summary, sizeof(a.summary),
 				 "a CONNECT to %.*s stayed open %u s (more than %u s)", (int)ev->dst.n,
 				 P(ev->dst), ev->duration_ms / 1000, c->long_connect);
-			alert_key(&a, 0, "source", ev->src);
-			alert_key(&a, 1, "destination", ev->dst);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "source", ev->src, "destination", ev->dst);
+			alert_send(d, &a, line, len);
 		}
 	}
 	if (c->beacon_min < 4)
@@ -565,9 +671,7 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	double score = (2 * regularity(gaps, n) + regularity(sizes, n)) / 3;
 	if (score * 100 < c->beacon_score || !fresh(d, "net.beacon", key, ev->ts))
 		return;
-	alert_init(&a, "net.beacon", "high", "E4", ev);
-	a.first_seen = e->first;
-	a.count = e->count;
+	alert_init(&a, "net.beacon", "high", "E4", ev, e);
 	snprintf(a.summary, sizeof(a.summary),
 		 "%u connections to %.*s at regular intervals (about every %llu s; score %.2f): "
 		 "malware calling home?",
@@ -575,10 +679,8 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 		 (unsigned long long)((e->distinct[e->ndistinct - 1] >> 24) -
 				      (e->distinct[0] >> 24)) / (e->ndistinct - 1),
 		 score);
-	alert_key(&a, 0, "source", ev->src);
-	alert_key(&a, 1, "destination", ev->dst);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_keys(&a, "source", ev->src, "destination", ev->dst);
+	alert_send(d, &a, line, len);
 }
 
 /* ---- 6. direct outbound connections blocked at the firewall (E2) --------- */
@@ -599,14 +701,12 @@ detect_firewall(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	join(key, sizeof(key), "f", ev->src, ev->dst);
 	if (!fresh(d, "firewall.direct_outbound", key, ev->ts))
 		return;
-	alert_init(&a, "firewall.direct_outbound", "medium", "E2", ev);
+	alert_init(&a, "firewall.direct_outbound", "medium", "E2", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary),
 		 "a terminal tried to connect out directly, past the proxy: %.*s -> %.*s port %u",
 		 (int)ev->src.n, P(ev->src), (int)ev->dst.n, P(ev->dst), (unsigned)ev->dst_port);
-	alert_key(&a, 0, "source", ev->src);
-	alert_key(&a, 1, "destination", ev->dst);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_keys(&a, "source", ev->src, "destination", ev->dst);
+	alert_send(d, &a, line, len);
 }
 
 /* ---- 8. administrators from the wrong terminal (E6) ----------------------- */
@@ -625,13 +725,11 @@ detect_admin(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	join(key, sizeof(key), "a", ev->user, ev->src);
 	if (!fresh(d, "admin.wrong_terminal", key, ev->ts))
 		return;
-	alert_init(&a, "admin.wrong_terminal", "high", "E6", ev);
+	alert_init(&a, "admin.wrong_terminal", "high", "E6", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary),
 		 "administrator account signed in from a terminal that is not an admin terminal");
-	alert_key(&a, 0, "user", ev->user);
-	alert_key(&a, 1, "source", ev->src);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_keys(&a, "user", ev->user, "source", ev->src);
+	alert_send(d, &a, line, len);
 }
 
 /* ---- 10. decoy servers and unused addresses (E7) --------------------------- */
@@ -647,13 +745,178 @@ detect_decoy(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	join(key, sizeof(key), "x", ev->src, ev->dst);
 	if (!fresh(d, "net.decoy", key, ev->ts))
 		return;
-	alert_init(&a, "net.decoy", "critical", "E7", ev);
+	alert_init(&a, "net.decoy", "critical", "E7", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary),
 		 "access to a decoy or unused address: someone is exploring the network");
-	alert_key(&a, 0, "source", ev->src);
-	alert_key(&a, 1, "destination", ev->dst);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_keys(&a, "source", ev->src, "destination", ev->dst);
+	alert_send(d, &a, line, len);
+}
+
+/* ---- 11. traffic far above or below a source's own baseline (E8) -------- */
+
+/*
+ * Each source's bytes (proxy replies; packets the firewall logged) are summed
+ * per [volume] bucket, a day by default, counted in the [offhours] time zone.
+ * When a bucket ends its total is set against the median of the source's own
+ * last closed buckets (a median: one odd day does not move it):
+ *   net.volume_high  total >= high x median, and larger by min_bytes at least
+ *                    (exfiltration, a worm, a tunnel);
+ *   net.volume_low   total <= median / low, the median being min_bytes at
+ *                    least (a device taken over and silenced, a broken
+ *                    sensor); once per drop, not again until traffic returns.
+ * Buckets on days off (or, for buckets under a day, outside business hours)
+ * are checked for high only and do not join the baseline: a quiet Sunday is
+ * not news.  Source types are kept apart (a proxy's bytes and a firewall's
+ * packets are not the same measure).  A source that goes silent has no event
+ * to close its bucket, so every bucket boundary the newest event crosses
+ * sweeps the table.
+ *
+ * Entry: distinct[0 .. ndistinct-1] the closed totals, oldest first;
+ * aux the open bucket's number; distinct[VOL_OPEN] its bytes; count its
+ * events; alerted_at 1 while a low alert stands.
+ */
+#define VOL_OPEN (WK_DISTINCT_MAX - 1)
+#define VOL_MAX_HISTORY (WK_DISTINCT_MAX - 2)
+
+static const char *const source_name[WK_SRC__COUNT] = {"sshd", "squid", "firewall", "sekisho",
+						       "winevt"};
+
+static int64_t
+bucket_of(const wk_config *c, int64_t ts)
+{
+	int64_t local = ts + c->tz_offset;
+	return local >= 0 ? local / c->volume_bucket : (local - c->volume_bucket + 1) / c->volume_bucket;
+}
+
+/* 1 when bucket b falls on a day off or, for buckets under a day, off hours. */
+static int
+quiet_bucket(const wk_config *c, int64_t b)
+{
+	int64_t start = b * c->volume_bucket - c->tz_offset; /* UTC */
+
+	int64_t day = (start + c->tz_offset) / 86400;
+
+	return c->volume_bucket < 86400 ? off_hours(c, start) : day_off(c, day);
+}
+
+static void
+volume_alert(wk_detect *d, const wk_entry *e, int64_t b, uint64_t total, uint64_t median, int high)
+{
+	const wk_config *c = &d->cfg;
+	const char *rule = high ? "net.volume_high" : "net.volume_low";
+	const char *type = e->key + 2, *addr = memchr(type, '\x1f', strlen(type));
+	char key[WK_KEY_SHOWN + 16];
+	wk_alert a;
+
+	if (addr == NULL)
+		return;
+	snprintf(key, sizeof(key), "%s\x1f%lld", e->key, (long long)b);
+	if (!fresh(d, rule, key, b * c->volume_bucket))
+		return;
+	alert_init(&a, rule, high ? "medium" : "low", "E8", NULL, NULL);
+	a.first_seen = b * c->volume_bucket - c->tz_offset;
+	a.last_seen = a.first_seen + c->volume_bucket - 1;
+	a.count = e->count;
+	snprintf(a.summary, sizeof(a.summary),
+		 "%llu bytes in %u s where this source's median is %llu (%s its own baseline of %u "
+		 "buckets)",
+		 (unsigned long long)total, c->volume_bucket, (unsigned long long)median,
+		 high ? "far above" : "far below", e->ndistinct);
+	alert_keys(&a, "source", (wk_str){addr + 1, strlen(addr + 1)}, "log",
+		   (wk_str){type, (size_t)(addr - type)});
+	alert_send(d, &a, NULL, 0);
+}
+
+/* Closes bucket e->aux (its totals in the entry) and opens the next. */
+static void
+volume_close(wk_detect *d, wk_entry *e)
+{
+	const wk_config *c = &d->cfg;
+	uint64_t total = e->distinct[VOL_OPEN], hist[VOL_MAX_HISTORY], median;
+	int quiet = quiet_bucket(c, e->aux);
+
+	if (e->ndistinct >= c->volume_min_history) {
+		memcpy(hist, e->distinct, e->ndistinct * sizeof(hist[0]));
+		qsort(hist, e->ndistinct, sizeof(hist[0]), cmp_u64);
+		median = hist[e->ndistinct / 2];
+		if (c->volume_high > 0 && total / c->volume_high >= median &&
+		    total - median >= c->volume_min_bytes)
+			volume_alert(d, e, e->aux, total, median, 1);
+		else if (!quiet && c->volume_low > 0 && median >= c->volume_min_bytes &&
+			 total <= median / c->volume_low) {
+			if (e->alerted_at == 0)
+				volume_alert(d, e, e->aux, total, median, 0);
+			e->alerted_at = 1;
+		} else if (!quiet) {
+			e->alerted_at = 0;
+		}
+	}
+	if (!quiet) {
+		if (e->ndistinct >= c->volume_history) {
+			memmove(e->distinct, e->distinct + 1, (e->ndistinct - 1) * sizeof(e->distinct[0]));
+			e->ndistinct--;
+		}
+		e->distinct[e->ndistinct++] = total;
+	}
+	e->distinct[VOL_OPEN] = 0;
+	e->count = 0;
+	e->aux++;
+}
+
+/* Closes e's buckets before b: past a full history of empty ones, the rest change nothing. */
+static void
+volume_advance(wk_detect *d, wk_entry *e, int64_t b)
+{
+	for (unsigned i = 0; e->aux < b && i <= 2 * VOL_MAX_HISTORY; i++)
+		volume_close(d, e);
+	if (e->aux < b)
+		e->aux = b;
+}
+
+static void
+volume_sweep(wk_detect *d, int64_t b)
+{
+	wk_table *t = &d->t[T_VOLUME];
+
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slot[i].hash != 0)
+			volume_advance(d, &t->slot[i], b);
+}
+
+static void
+detect_volume(wk_detect *d, const wk_event *ev)
+{
+	const wk_config *c = &d->cfg;
+	char key[256];
+	size_t kn;
+	int64_t b;
+	wk_entry *e;
+
+	if (c->volume_bucket == 0 || ev->ts <= 0 || ev->src.n == 0 ||
+	    (ev->kind != WK_PROXY && ev->kind != WK_FW_ACCEPT && ev->kind != WK_FW_DROP))
+		return;
+	b = bucket_of(c, ev->ts);
+	if (b > d->volume_clock) {
+		volume_sweep(d, b);
+		d->volume_clock = b;
+	}
+	kn = join(key, sizeof(key), "v", (wk_str){source_name[ev->source], strlen(source_name[ev->source])},
+		  ev->src);
+	e = wk_table_get(&d->t[T_VOLUME], key, kn, ev->ts, 0);
+	if (e->count == 0 && e->ndistinct == 0 && e->aux == 0)
+		e->aux = b; /* a new source: its first bucket */
+	if (b < e->aux)
+		return; /* a late line of a bucket already judged */
+	volume_advance(d, e, b);
+	e->count++;
+	e->distinct[VOL_OPEN] += ev->bytes;
+}
+
+void
+wk_detect_finish(wk_detect *d)
+{
+	if (d->volume_clock > 0)
+		volume_sweep(d, d->volume_clock);
 }
 
 /* ---- 12. Sekisho inventory: disabled accounts signing in, MFA reset ------- */
@@ -670,7 +933,7 @@ detect_inventory(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 
 	if (ev->user.n == 0 || (ev->kind != WK_ACCOUNT && ev->kind != WK_AUTH_OK))
 		return;
-	kn = join(key, sizeof(key), "i", ev->user, (wk_str){"", 0});
+	kn = join(key, sizeof(key), "i", ev->user, EMPTY);
 	e = wk_table_get(&d->t[T_ACCOUNT], key, kn, ev->ts, 0);
 	if (ev->kind == WK_ACCOUNT) {
 		/* user.expiry is not here: it may set a date in the future. */
@@ -686,13 +949,11 @@ detect_inventory(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	}
 	if (e->aux & ACC_DISABLED) {
 		if (fresh(d, "inventory.disabled_signin", key, ev->ts)) {
-			alert_init(&a, "inventory.disabled_signin", "critical", "C3", ev);
+			alert_init(&a, "inventory.disabled_signin", "critical", "C3", ev, NULL);
 			snprintf(a.summary, sizeof(a.summary),
 				 "an account that was disabled, expired or deleted signed in");
-			alert_key(&a, 0, "user", ev->user);
-			alert_key(&a, 1, "source", ev->src);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "user", ev->user, "source", ev->src);
+			alert_send(d, &a, line, len);
 		}
 	}
 	if (e->aux & ACC_MFA_RESET) {
@@ -703,15 +964,13 @@ detect_inventory(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 			known |= e->distinct[i] == h;
 		e->aux &= ~ACC_MFA_RESET;
 		if (!known && ev->src.n > 0 && fresh(d, "inventory.mfa_reset_new_address", key, ev->ts)) {
-			alert_init(&a, "inventory.mfa_reset_new_address", "high", "D4", ev);
+			alert_init(&a, "inventory.mfa_reset_new_address", "high", "D4", ev, NULL);
 			a.first_seen = e->first;
 			snprintf(a.summary, sizeof(a.summary),
 				 "sign-in from a new address right after the account's MFA was reset "
 				 "(a reset obtained by social engineering?)");
-			alert_key(&a, 0, "user", ev->user);
-			alert_key(&a, 1, "source", ev->src);
-			wk_alert_evidence(&a, line, len);
-			wk_alert_emit(d->sink, &a);
+			alert_keys(&a, "user", ev->user, "source", ev->src);
+			alert_send(d, &a, line, len);
 		}
 	}
 	if (ev->src.n > 0)
@@ -756,17 +1015,15 @@ detect_remote_exec(wk_detect *d, const wk_event *ev, const char *line, size_t le
 	join(key, sizeof(key), rule, ev->host, ev->kind == WK_SHARE_ACCESS ? ev->src : ev->url);
 	if (!fresh(d, rule, key, ev->ts))
 		return;
-	alert_init(&a, rule, "high", "E7", ev);
+	alert_init(&a, rule, "high", "E7", ev, NULL);
 	snprintf(a.summary, sizeof(a.summary), "%s on %.*s: %.*s%s%.*s (event %d)", what,
 		 (int)ev->host.n, P(ev->host), (int)(ev->url.n > 120 ? 120 : ev->url.n), P(ev->url),
 		 ev->kind == WK_SHARE_ACCESS && ev->dst.n ? " " : "",
 		 ev->kind == WK_SHARE_ACCESS ? (int)(ev->dst.n > 80 ? 80 : ev->dst.n) : 0, P(ev->dst),
 		 ev->status);
-	alert_key(&a, 0, "host", ev->host);
-	alert_key(&a, 1, "user", ev->user);
+	alert_keys(&a, "host", ev->host, "user", ev->user);
 	alert_key(&a, 2, "source", ev->src);
-	wk_alert_evidence(&a, line, len);
-	wk_alert_emit(d->sink, &a);
+	alert_send(d, &a, line, len);
 }
 
 size_t
@@ -793,10 +1050,42 @@ wk_detect_top_sources(const wk_detect *d, const wk_entry **out, size_t n)
 	return have;
 }
 
-void
-wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+/*
+ * One address, one key: the kernel writes IPv6 in full ("2001:0db8:0000:..."),
+ * sshd and config files the short form, dual-stack daemons an IPv4 client as
+ * "::ffff:192.0.2.1".  Whatever inet_pton reads as IPv6 is rewritten the way
+ * inet_ntop writes it (a mapped IPv4 address as the IPv4 address alone);
+ * everything else (IPv4, host names, "fe80::1%eth0") stays as logged.
+ */
+static wk_str
+canonical_addr(wk_str a, char *buf, size_t size)
 {
+	char tmp[64];
+	struct in6_addr in6;
+
+	if (a.n < 2 || a.n >= sizeof(tmp) || memchr(a.p, ':', a.n) == NULL)
+		return a;
+	memcpy(tmp, a.p, a.n);
+	tmp[a.n] = '\0';
+	if (inet_pton(AF_INET6, tmp, &in6) != 1)
+		return a;
+	if (IN6_IS_ADDR_V4MAPPED(&in6) ? inet_ntop(AF_INET, &in6.s6_addr[12], buf, (socklen_t)size) == NULL
+				       : inet_ntop(AF_INET6, &in6, buf, (socklen_t)size) == NULL)
+		return a;
+	return (wk_str){buf, strlen(buf)};
+}
+
+void
+wk_detect_event(wk_detect *d, const wk_event *in, const char *line, size_t len)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	wk_event copy = *in, *ev = &copy;
+
 	if (ev->kind == WK_NONE)
+		return;
+	ev->src = canonical_addr(ev->src, src, sizeof(src));
+	ev->dst = canonical_addr(ev->dst, dst, sizeof(dst));
+	if (!first_report(d, ev))
 		return;
 	if (ev->src.n > 0) {
 		wk_entry *e = wk_table_get(&d->t[T_TALKERS], ev->src.p, ev->src.n, ev->ts, 0);
@@ -811,6 +1100,7 @@ wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	detect_firewall(d, ev, line, len);
 	detect_admin(d, ev, line, len);
 	detect_decoy(d, ev, line, len);
+	detect_volume(d, ev);
 	detect_inventory(d, ev, line, len);
 	detect_remote_exec(d, ev, line, len);
 }

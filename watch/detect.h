@@ -53,6 +53,11 @@ typedef struct wk_config {
 	unsigned beacon_min_interval;                   /* 10 s: faster is a download, not a beacon */
 	unsigned beacon_score;                          /* percent, 80 */
 	unsigned long_connect;                          /* seconds a CONNECT may last: 1 h */
+	/* [volume] (E8): a source's traffic far above or below its own baseline */
+	unsigned volume_bucket;                         /* seconds summed together: 1 day */
+	unsigned volume_history, volume_min_history;    /* buckets kept: 14; needed first: 7 */
+	unsigned volume_high, volume_low;               /* factors over / under the median: 5, 5 */
+	uint64_t volume_min_bytes;                      /* smaller changes are noise: 1 MiB */
 	/* [alerts] */
 	unsigned suppress;                              /* one alert per rule and key per hour */
 	unsigned table_capacity;                        /* entries per table: 8192 */
@@ -69,6 +74,12 @@ void wk_detect_free(wk_detect *d);
 
 /* Feeds one event; line is its raw text (the alert's evidence). */
 void wk_detect_event(wk_detect *d, const wk_event *ev, const char *line, size_t len);
+
+/*
+ * The end of a batch run: judges every [volume] bucket that ended before
+ * the newest event seen (the bucket still open is left alone).
+ */
+void wk_detect_finish(wk_detect *d);
 
 /* Saves / restores every table (--state); 0, or -1 when the file does not fit. */
 int wk_detect_save(const wk_detect *d, FILE *f);

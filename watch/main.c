@@ -242,6 +242,8 @@ main(int argc, char **argv)
 		else if (wk_source_poll(s, d, !follow) < 0)
 			rc = 2;
 	}
+	if (!follow)
+		wk_detect_finish(d); /* the buckets that ended before the last line */
 	if (follow) {
 		struct sigaction sa;
 		time_t saved = time(NULL);

@@ -40,6 +40,19 @@ ok
 # A real Debian sshd's log: sign-ins and failures, below every threshold.
 run 0 sshd:"$D/sshd/real-sshd-9.2.log"
 contains "$T/err" "0 alerts"
+# One attempt is counted once, however many lines it writes: root tried one
+# wrong password (pam_unix failure, "Failed password", "Connection closed")
+# and, on another connection, keys that were refused ("Connection closed"
+# alone): two attempts.  The unknown users' four lines each are one attempt.
+for f in real-sshd-9.2.log real-sshd-9.2.devlog real-sshd-9.2.E; do
+	printf '[auth]\nbrute_failures = 2\n' >"$T/w.conf"
+	run 1 --config "$T/w.conf" sshd:"$D/sshd/$f"
+	[ "$(count auth.bruteforce)" = 1 ] || fail "$f: $(count auth.bruteforce) brute-force alerts at 2"
+	contains "$T/out" '"count":2,"keys":{"user":"root","source":"127.0.0.1"}'
+	printf '[auth]\nbrute_failures = 3\n' >"$T/w.conf"
+	run 0 --config "$T/w.conf" sshd:"$D/sshd/$f"
+done
+ok
 
 # The Windows attack samples (EVTX-ATTACK-SAMPLES, GPL-3.0): one rule each.
 run 1 winevt:"$D/winevt/kerberos_pwd_spray_4771.evtx"
@@ -63,6 +76,33 @@ printf '[proxy]\nallowed_ports = 443, %s\n' "$port" >"$T/w.conf"
 "$WATCH" --config "$T/w.conf" squid:"$D/squid/native.log" >"$T/out" 2>"$T/err" || true
 lacks "$T/out" "\"port\":\"$port\""
 contains "$T/out" "refused CONNECT"
+
+# Traffic far above or below a source's own baseline (E8), on a generated
+# Squid log in the real log's format: four weeks of 2 MiB per workday from
+# three terminals; in week four .5 sends 200 MiB on Tuesday and .6 falls silent.
+awk 'BEGIN {
+	monday = 1795359600 # 2026-11-23 00:00 in Tokyo, the default [offhours] zone
+	for (day = 0; day < 28; day++) {
+		if (day % 7 >= 5) continue
+		for (i = 0; i < 10; i++) {
+			t = monday + day * 86400 + 9 * 3600 + i * 600
+			n = split("10.0.0.5 10.0.0.6 10.0.0.7", c, " ")
+			for (k = 1; k <= n; k++) {
+				if (c[k] == "10.0.0.6" && day >= 21) continue
+				bytes = (c[k] == "10.0.0.5" && day == 22) ? 20971520 : 209715
+				printf "%d.%03d %6d %s TCP_MISS/200 %d GET http://intranet.example/ - HIER_DIRECT/192.0.2.80 text/html\n", t, k, 40, c[k], bytes
+			}
+		}
+	}
+}' >"$T/volume.log"
+run 1 squid:"$T/volume.log"
+[ "$(count net.volume_high)" = 1 ] && [ "$(count net.volume_low)" = 1 ] ||
+	fail "volume: $(count net.volume_high) high, $(count net.volume_low) low"
+contains "$T/out" '"keys":{"source":"10.0.0.5","log":"squid"}'
+contains "$T/out" '"keys":{"source":"10.0.0.6","log":"squid"}'
+[ "$(grep -c . "$T/out")" = 2 ] || fail "volume: other alerts: $(cat "$T/out")"
+printf '[volume]\nbucket = 0\n' >"$T/w.conf"
+run 0 --config "$T/w.conf" squid:"$T/volume.log"
 
 # Firewall drops: outbound from the terminals only, updaters allowed.
 run 1 firewall:"$D/firewall/iptables-syslog.log"

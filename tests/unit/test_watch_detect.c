@@ -157,6 +157,169 @@ test_multi_ip(void **state)
 	stop(&f);
 }
 
+/* An sshd line as the parser makes it: conn is the pid ("" for sshd -E), flags WK_EV_*. */
+static void
+feed_sshd(struct fixture *f, wk_kind kind, unsigned flags, const char *conn, const char *user,
+	  const char *src, uint16_t port)
+{
+	wk_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.source = WK_SRC_SSHD;
+	ev.ts = T0;
+	ev.host = S("gw");
+	ev.conn = S(conn);
+	ev.flags = flags;
+	ev.user = S(user);
+	ev.src = S(src);
+	ev.src_port = port;
+	wk_detect_event(f->d, &ev, "sshd line", 9);
+}
+
+/* One wrong password with UsePAM: a pam_unix failure, then sshd's "Failed password". */
+static void
+wrong_password(struct fixture *f, const char *conn, const char *user, const char *src)
+{
+	feed_sshd(f, WK_AUTH_FAIL, WK_EV_PAM, conn, user, src, 0);
+	feed_sshd(f, WK_AUTH_FAIL, 0, conn, user, src, 40000);
+}
+
+static void
+test_sshd_attempt_counted_once(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	f.cfg.brute_failures = 3;
+	start(&f);
+	/* Two wrong passwords and the client giving up: two attempts, not five. */
+	wrong_password(&f, "100", "root", "192.0.2.1");
+	wrong_password(&f, "100", "root", "192.0.2.1");
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_CLOSED, "100", "root", "192.0.2.1", 40000);
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 0);
+	wrong_password(&f, "101", "root", "192.0.2.1");
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 1);
+
+	/* A connection that only had its keys refused: the closing line is the attempt. */
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_CLOSED, "102", "deploy", "192.0.2.2", 40001);
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_CLOSED, "103", "deploy", "192.0.2.2", 40002);
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_CLOSED, "104", "deploy", "192.0.2.2", 40003);
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 2);
+
+	/* Unknown user: "Invalid user", "check pass; user unknown", a PAM failure
+	 * without the name, "Failed password for invalid user": one attempt. */
+	for (int i = 0; i < 2; i++) {
+		char conn[8];
+		snprintf(conn, sizeof(conn), "%d", 200 + i);
+		feed_sshd(&f, WK_AUTH_INVALID_USER, WK_EV_OPENED, conn, "bob", "192.0.2.3", 40100);
+		feed_sshd(&f, WK_AUTH_INVALID_USER, WK_EV_PAM, conn, "", "", 0);
+		feed_sshd(&f, WK_AUTH_FAIL, WK_EV_PAM, conn, "", "192.0.2.3", 0);
+		feed_sshd(&f, WK_AUTH_INVALID_USER, 0, conn, "bob", "192.0.2.3", 40100);
+	}
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 2);
+	/* Keyboard-interactive: sshd logs "Failed" only from the third failure on,
+	 * so PAM lines alone count, with the name the connection announced. */
+	feed_sshd(&f, WK_AUTH_INVALID_USER, WK_EV_OPENED, "300", "carol", "192.0.2.4", 40200);
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_PAM, "300", "", "192.0.2.4", 0);
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_PAM, "300", "", "192.0.2.4", 0);
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 2);
+	feed_sshd(&f, WK_AUTH_FAIL, WK_EV_PAM, "300", "", "192.0.2.4", 0);
+	feed_sshd(&f, WK_AUTH_INVALID_USER, 0, "300", "carol", "192.0.2.4", 40200);
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 3);
+	assert_non_null(strstr(f.buf, "\"keys\":{\"user\":\"carol\",\"source\":\"192.0.2.4\"}"));
+
+	/* sshd -E files have no pid: address and port tie the lines together. */
+	for (uint16_t port = 50000; port < 50002; port++) {
+		feed_sshd(&f, WK_AUTH_INVALID_USER, WK_EV_OPENED, "", "dave", "192.0.2.5", port);
+		feed_sshd(&f, WK_AUTH_INVALID_USER, 0, "", "dave", "192.0.2.5", port);
+	}
+	assert_int_equal(alerts(&f, "auth.bruteforce"), 3);
+	stop(&f);
+}
+
+static void
+test_ipv6_one_address_one_key(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	/* The kernel's full form, the short form and a mapped IPv4 address are
+	 * one terminal each: no "several addresses" alert. */
+	feed(&f, WK_AUTH_OK, T0, "sato", "2001:db8::1");
+	feed(&f, WK_AUTH_OK, T0 + 1, "sato", "2001:0db8:0000:0000:0000:0000:0000:0001");
+	feed(&f, WK_AUTH_OK, T0 + 2, "ito", "::ffff:192.0.2.7");
+	feed(&f, WK_AUTH_OK, T0 + 3, "ito", "192.0.2.7");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 0);
+	feed(&f, WK_AUTH_OK, T0 + 4, "sato", "2001:DB8::2");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 1);
+	assert_non_null(strstr(f.buf, "2001:db8::1, 2001:db8::2"));
+	stop(&f);
+}
+
+/* 2026-11-23 00:00 in Tokyo (the default [offhours] zone), a Monday. */
+#define MONDAY (T0 + 10 * 3600)
+
+static void
+traffic(struct fixture *f, int day, const char *src, int requests, uint64_t bytes)
+{
+	for (int i = 0; i < requests; i++) {
+		wk_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = WK_PROXY;
+		ev.source = WK_SRC_SQUID;
+		ev.ts = MONDAY + (int64_t)day * 86400 + 9 * 3600 + i * 60;
+		ev.src = S(src);
+		ev.dst = S("www.example.com");
+		ev.method = S("GET");
+		ev.bytes = bytes;
+		wk_detect_event(f->d, &ev, "squid line", 10);
+	}
+}
+
+static void
+test_volume_baseline(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	start(&f);
+	/* Three weeks of ordinary days: 2 MiB a workday, nothing at weekends. */
+	for (int day = 0; day < 21; day++)
+		if (day % 7 < 5) {
+			traffic(&f, day, "10.0.0.5", 10, 200 << 10);
+			traffic(&f, day, "10.0.0.6", 10, 200 << 10);
+			traffic(&f, day, "10.0.0.7", 10, 200 << 10);
+		}
+	wk_detect_finish(f.d);
+	assert_int_equal(alerts(&f, "net.volume_high"), 0);
+	assert_int_equal(alerts(&f, "net.volume_low"), 0);
+	/* Week four: .5 sends 200 MB on Tuesday, .6 falls silent, .7 carries on;
+	 * a Saturday upload by .7 is checked too. */
+	for (int day = 21; day < 28; day++) {
+		if (day % 7 < 5)
+			traffic(&f, day, "10.0.0.7", 10, 200 << 10);
+		if (day % 7 < 5 && day != 22)
+			traffic(&f, day, "10.0.0.5", 10, 200 << 10);
+		if (day == 22)
+			traffic(&f, day, "10.0.0.5", 100, 2 << 20);
+	}
+	wk_detect_finish(f.d);
+	assert_int_equal(alerts(&f, "net.volume_high"), 1);
+	assert_non_null(strstr(f.buf, "\"keys\":{\"source\":\"10.0.0.5\",\"log\":\"squid\"}"));
+	/* Silent for five workdays: one alert, not five. */
+	assert_int_equal(alerts(&f, "net.volume_low"), 1);
+	assert_non_null(strstr(f.buf, "\"keys\":{\"source\":\"10.0.0.6\",\"log\":\"squid\"}"));
+	traffic(&f, 33, "10.0.0.7", 40, 1 << 20); /* Saturday: 40 MiB */
+	traffic(&f, 35, "10.0.0.7", 1, 1);        /* Monday: closes Saturday's bucket */
+	assert_int_equal(alerts(&f, "net.volume_high"), 2);
+	stop(&f);
+}
+
 static void
 test_trap_admin_decoy(void **state)
 {
@@ -479,6 +642,9 @@ main(void)
 		cmocka_unit_test(test_bruteforce),
 		cmocka_unit_test(test_spray_and_distributed),
 		cmocka_unit_test(test_multi_ip),
+		cmocka_unit_test(test_sshd_attempt_counted_once),
+		cmocka_unit_test(test_ipv6_one_address_one_key),
+		cmocka_unit_test(test_volume_baseline),
 		cmocka_unit_test(test_trap_admin_decoy),
 		cmocka_unit_test(test_connect_and_firewall),
 		cmocka_unit_test(test_inventory),

@@ -78,6 +78,8 @@ struct counts {
 	int fail_from_150; /* AUTH_FAIL with src 150.183.249.110 */
 	int fail_from_218; /* AUTH_FAIL with src 218.188.2.4 */
 	int fail_root;     /* AUTH_FAIL with user root */
+	int pam, opened, closed; /* lines flagged WK_EV_PAM, _OPENED, _CLOSED */
+	int conn_13579;    /* lines of the connection with pid 13579 */
 };
 
 static void
@@ -102,6 +104,10 @@ count_file(const char *path, int year, struct counts *c)
 		}
 		inside(&ev, line, (size_t)n);
 		c->kind[ev.kind]++;
+		c->pam += (ev.flags & WK_EV_PAM) != 0;
+		c->opened += (ev.flags & WK_EV_OPENED) != 0;
+		c->closed += (ev.flags & WK_EV_CLOSED) != 0;
+		c->conn_13579 += wk_str_eq(ev.conn, "13579");
 		if (ev.kind == WK_AUTH_FAIL) {
 			c->fail_from_150 += wk_str_eq(ev.src, "150.183.249.110");
 			c->fail_from_218 += wk_str_eq(ev.src, "218.188.2.4");
@@ -183,6 +189,11 @@ test_real_sshd(void **state)
 		assert_int_equal(c.kind[WK_AUTH_INVALID_USER], 6);
 		assert_int_equal(c.kind[WK_SESSION_END], 1);
 		assert_int_equal(c.kind[WK_NONE], 12);
+		/* What ties one attempt's lines together (detect.c counts it once). */
+		assert_int_equal(c.pam, 5);
+		assert_int_equal(c.opened, 2);
+		assert_int_equal(c.closed, 2);
+		assert_int_equal(c.conn_13579, 3);
 	}
 	/* sshd -E: no header, CRLF, and no PAM lines (those still go to syslog). */
 	count_file(DATA "real-sshd-9.2.E", 2026, &c);
@@ -193,6 +204,10 @@ test_real_sshd(void **state)
 	assert_int_equal(c.kind[WK_AUTH_INVALID_USER], 4);
 	assert_int_equal(c.kind[WK_SESSION_END], 1);
 	assert_int_equal(c.kind[WK_NONE], 10);
+	assert_int_equal(c.pam, 0);
+	assert_int_equal(c.opened, 2);
+	assert_int_equal(c.closed, 2);
+	assert_int_equal(c.conn_13579, 0);
 }
 
 struct want {

@@ -20,6 +20,10 @@
  *   [pam_unix(sshd:auth): ]check pass; user unknown         WK_AUTH_INVALID_USER (no address)
  *   message repeated N times: [ MSG]                        MSG's event, once (rsyslog)
  *
+ * ev->conn is sshd's pid: one connection's lines share it, which lets the
+ * detectors count one attempt once (event.h's WK_EV_* flags mark the PAM
+ * lines, the "Invalid user" that opens a connection, and the closing line).
+ *
  * Every other sshd line, and every line of another program, is WK_NONE
  * (returns 1); among them, on purpose: "Connection closed by invalid user"
  * and "Disconnected from invalid/authenticating user" (their attempt was
@@ -209,6 +213,7 @@ pam_failure(const char *m, size_t n, wk_event *ev)
 		;
 	ev->src = (wk_str){m + i, e - i};
 	ev->kind = WK_AUTH_FAIL;
+	ev->flags = WK_EV_PAM;
 	if ((u = memmem(m + e, n - e, " user=", 6)) != NULL) {
 		i = (size_t)(u - m) + 6;
 		e = n;
@@ -249,16 +254,20 @@ message(const char *m, size_t n, wk_event *ev)
 			return 0;
 		ev->user = (wk_str){m, (size_t)a - 5};
 		ev->kind = WK_AUTH_INVALID_USER;
+		ev->flags = WK_EV_OPENED;
 		return 1;
 	}
-	if (starts(m, n, LIT("Connection closed by authenticating user ")))
+	if (starts(m, n, LIT("Connection closed by authenticating user "))) {
+		ev->flags = WK_EV_CLOSED;
 		return user_addr(m + 41, n - 41, END_PREAUTH | END_NONE, WK_AUTH_FAIL, ev);
+	}
 	if (starts(m, n, LIT("Disconnected from user ")))
 		return user_addr(m + 23, n - 23, END_NONE, WK_SESSION_END, ev);
 	if (starts(m, n, LIT("authentication failure; ")))
 		return pam_failure(m, n, ev);
 	if (starts(m, n, LIT("check pass; user unknown"))) {
 		ev->kind = WK_AUTH_INVALID_USER;
+		ev->flags = WK_EV_PAM;
 		return 1;
 	}
 	return 1; /* an sshd line we do not use */
@@ -284,6 +293,7 @@ wk_parse_sshd(const char *line, size_t len, int year_hint, wk_event *ev)
 		ev->ts = h.ts;
 		ev->ts_frac_us = h.us;
 		ev->host = h.host;
+		ev->conn = h.pid;
 		if (!is_sshd(h.prog))
 			return 1;
 	} else if (n == 0) {
@@ -307,5 +317,6 @@ wk_parse_sshd(const char *line, size_t len, int year_hint, wk_event *ev)
 	ev->kind = WK_NONE;
 	ev->user = ev->src = ev->method = empty;
 	ev->src_port = 0;
+	ev->flags = 0;
 	return 0;
 }
