@@ -616,6 +616,8 @@ regularity(uint64_t *v, size_t n)
  * Each entry keeps its last WK_DISTINCT_MAX connections in distinct[] as
  * (time << 24 | bytes capped at 2^24 - 1): the times give the intervals, the
  * sizes their own regularity.  Enough for the score; bounded like the rest.
+ * Proxy requests and connections a firewall logged as accepted (a terminal
+ * allowed out directly, or a server's own outbound traffic) are both scored.
  */
 static void
 detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
@@ -627,7 +629,8 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	wk_entry *e;
 	wk_alert a;
 
-	if (ev->kind != WK_PROXY || ev->src.n == 0 || ev->dst.n == 0 || ev->ts <= 0)
+	if ((ev->kind != WK_PROXY && ev->kind != WK_FW_ACCEPT) || ev->src.n == 0 || ev->dst.n == 0 ||
+	    ev->ts <= 0)
 		return;
 	/* A CONNECT that stays open for hours is a channel, not a page. */
 	if (wk_str_eq(ev->method, "CONNECT") && c->long_connect > 0 &&
@@ -644,7 +647,7 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	}
 	if (c->beacon_min < 4)
 		return;
-	kn = join(key, sizeof(key), "b", ev->src, ev->dst);
+	kn = join(key, sizeof(key), ev->kind == WK_PROXY ? "b" : "B", ev->src, ev->dst);
 	e = wk_table_get(&d->t[T_BEACON], key, kn, ev->ts, c->beacon_window);
 	e->count++;
 	if (e->ndistinct == WK_DISTINCT_MAX) {
@@ -668,7 +671,10 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 		if (sorted[n / 2] < c->beacon_min_interval)
 			return;
 	}
-	double score = (2 * regularity(gaps, n) + regularity(sizes, n)) / 3;
+	/* A firewall logs a connection's first packet, whose length says nothing
+	 * of what the connection carried: its score is the intervals' alone. */
+	double score = ev->kind == WK_PROXY ? (2 * regularity(gaps, n) + regularity(sizes, n)) / 3
+					    : regularity(gaps, n);
 	if (score * 100 < c->beacon_score || !fresh(d, "net.beacon", key, ev->ts))
 		return;
 	alert_init(&a, "net.beacon", "high", "E4", ev, e);

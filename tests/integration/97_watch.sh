@@ -112,6 +112,22 @@ printf '[firewall]\nallow = 93.184.216.34\n' >"$T/w.conf"
 "$WATCH" --config "$T/w.conf" firewall:"$D/firewall/iptables-syslog.log" >"$T/out" 2>"$T/err" || true
 lacks "$T/out" '93.184.216.34'
 
+# Beaconing seen in a firewall's accept log: the real log's line, every 300 s
+# (give or take 2) from one terminal to one address for 80 minutes, next to
+# a terminal whose connections come at irregular times.
+awk 'BEGIN {
+	u = 5 * 3600
+	for (i = 0; i < 16; i++) {
+		t = 5 * 3600 + i * 300 + (i % 3) - 1
+		printf "Nov 22 %02d:%02d:%02d gw kernel: [%d.000001] OUT-ACCEPT: IN=eth1 OUT=eth0 SRC=10.0.0.20 DST=198.51.100.9 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=%d DF PROTO=TCP SPT=%d DPT=8443 WINDOW=64240 RES=0x00 SYN URGP=0 \n", t / 3600, t % 3600 / 60, t % 60, 123456 + i, i, 40000 + i
+		u += (i * 7919 + 13) % 900 + 5 # a person: no two gaps alike
+		printf "Nov 22 %02d:%02d:%02d gw kernel: [%d.000002] OUT-ACCEPT: IN=eth1 OUT=eth0 SRC=10.0.0.21 DST=198.51.100.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=%d DF PROTO=TCP SPT=%d DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0 \n", u / 3600, u % 3600 / 60, u % 60, 123456 + i, i, 41000 + i
+	}
+}' | sort -s -k3,3 >"$T/accept.log"
+run 1 firewall:"$T/accept.log"
+[ "$(count net.beacon)" = 1 ] || fail "firewall beacon: $(count net.beacon) alerts"
+contains "$T/out" '"keys":{"source":"10.0.0.20","destination":"198.51.100.9"}'
+
 # Sekisho's own audit, then a trap account and standard input.
 run 0 sekisho:"$D/sekisho/audit.jsonl"
 printf '[trap]\nusers = administrator\n' >"$T/w.conf"

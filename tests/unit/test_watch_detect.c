@@ -568,6 +568,21 @@ test_beacon(void **state)
 	for (int i = 0; i < 20; i++)
 		proxy(&f, T0 + i, "10.0.0.11", "cdn.example", 4096, 10);
 	assert_int_equal(alerts(&f, "net.beacon"), 1);
+	/* Connections a firewall let out, every 600 s: scored on the intervals. */
+	for (int i = 0; i < 12; i++) {
+		wk_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = WK_FW_ACCEPT;
+		ev.source = WK_SRC_FIREWALL;
+		ev.ts = T0 + i * 600 + (i % 2) * 3;
+		ev.src = S("10.0.0.13");
+		ev.dst = S("198.51.100.7");
+		ev.dst_port = 8443;
+		ev.bytes = 60;
+		wk_detect_event(f.d, &ev, "kernel line", 11);
+	}
+	assert_int_equal(alerts(&f, "net.beacon"), 2);
+	assert_non_null(strstr(f.buf, "\"keys\":{\"source\":\"10.0.0.13\",\"destination\":\"198.51.100.7\"}"));
 	/* A CONNECT open for two hours. */
 	proxy(&f, T0, "10.0.0.12", "tunnel.example", 10, 7200 * 1000);
 	assert_int_equal(alerts(&f, "proxy.long_connect"), 1);
