@@ -1,4 +1,5 @@
 /* watch/table.c - bounded keyed counters (see table.h). */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,13 @@ wk_table_init(wk_table *t, size_t capacity)
 	if ((t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
 		return -1;
 	t->cap = cap;
-	t->seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)t;
+	/* A key nobody who writes log lines can know (--state keeps it, so the
+	 * saved entries stay where they are). */
+	if (sodium_init() < 0)
+		return -1;
+	do
+		randombytes_buf(&t->seed, sizeof(t->seed));
+	while (t->seed == 0);
 	return 0;
 }
 
@@ -28,22 +35,23 @@ wk_table_free(wk_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* FNV-1a, then a 64-bit finalizer (splitmix64) so that slots spread. */
+/*
+ * SipHash-2-4 (libsodium's crypto_shorthash), keyed by the table's seed.
+ * Users and addresses come from whoever writes the logs, and an entry is
+ * known by its hash alone: with an unkeyed or weak hash, chosen names could
+ * land on one slot or pose as another key.  The key is the seed and its
+ * complement (64 bits of secret: enough for keys nobody can query).
+ */
 uint64_t
 wk_hash(const void *p, size_t n, uint64_t seed)
 {
-	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+	unsigned char key[crypto_shorthash_KEYBYTES], out[crypto_shorthash_BYTES];
+	uint64_t h, inv = ~seed;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
+	memcpy(key, &seed, 8);
+	memcpy(key + 8, &inv, 8);
+	crypto_shorthash(out, p, n, key);
+	memcpy(&h, out, sizeof(h));
 	return h ? h : 1;
 }
 

@@ -43,7 +43,7 @@ typedef struct wk_table {
 int wk_table_init(wk_table *t, size_t capacity);
 void wk_table_free(wk_table *t);
 
-/* 64-bit hash of bytes (seeded per table; not for secrets). */
+/* 64-bit keyed hash of bytes (SipHash-2-4, keyed by the table's random seed). */
 uint64_t wk_hash(const void *p, size_t n, uint64_t seed);
 
 /*
