@@ -254,6 +254,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 	}
 	else if (IS("volume", "min_bytes"))
 		r = bytes(value, &c->volume_min_bytes);
+	else if (IS("alerts", "report_every"))
+		r = duration(value, &c->report_every) == 0 && c->report_every > 0 ? 0 : -1;
 	else if (IS("alerts", "suppress"))
 		r = duration(value, &c->suppress);
 	else if (IS("alerts", "table_capacity"))

@@ -62,6 +62,7 @@ wk_config_default(wk_config *c)
 	c->volume_high = 5;
 	c->volume_low = 5;
 	c->volume_min_bytes = 1u << 20;
+	c->report_every = 60;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
 }

@@ -58,6 +58,7 @@ typedef struct wk_config {
 	unsigned volume_history, volume_min_history;    /* buckets kept: 14; needed first: 7 */
 	unsigned volume_high, volume_low;               /* factors over / under the median: 5, 5 */
 	uint64_t volume_min_bytes;                      /* smaller changes are noise: 1 MiB */
+	unsigned report_every;                          /* [alerts] --report rewritten while following: 60 s */
 	/* [alerts] */
 	unsigned suppress;                              /* one alert per rule and key per hour */
 	unsigned table_capacity;                        /* entries per table: 8192 */

@@ -257,6 +257,9 @@ main(int argc, char **argv)
 		 * watch is up and will save again when stopped. */
 		if (state_dir != NULL)
 			(void)state_save(state_dir, d, src, nsrc);
+		time_t reported = time(NULL);
+		long unreported = 1; /* lines read since the report was written */
+
 		while (!stopping) {
 			long got = 0;
 			for (int i = 0; i < nsrc; i++) {
@@ -271,6 +274,17 @@ main(int argc, char **argv)
 			if (state_dir != NULL && time(NULL) - saved >= SAVE_EVERY) {
 				(void)state_save(state_dir, d, src, nsrc);
 				saved = time(NULL);
+			}
+			/* The page a person keeps open: rewritten (atomically) when
+			 * lines came in, at most every [alerts] report_every. */
+			unreported += got;
+			if (report != NULL && unreported > 0 &&
+			    time(NULL) - reported >= (time_t)cfg.report_every) {
+				if (wk_report_write(report, &sink, src, nsrc, d) != 0)
+					fprintf(stderr, "sekisho-watch: cannot write the report %s: %s\n",
+						report, strerror(errno));
+				reported = time(NULL);
+				unreported = 0;
 			}
 			if (got == 0) {
 				struct timespec ts = {0, IDLE_NS};

@@ -88,4 +88,18 @@ contains "$T/err" "damaged; starting with empty windows"
 [ "$rc" = 0 ] || fail "damaged state: exit $rc"
 head -c 8 "$T/st/sekisho-watch.state" | grep -q SKWATCH1 || fail "state not rewritten"
 ok
+
+# --report while following: the page is rewritten as lines come in (at most
+# every [alerts] report_every), not only when the watch stops.
+printf '[auth]\nspray_users = 3\n[alerts]\nreport_every = 1s\n' >"$T/w.conf"
+: >"$T/live.log"
+"$WATCH" --config "$T/w.conf" --follow --report "$T/live.html" sshd:"$T/live.log" \
+	>"$T/alerts" 2>"$T/err" &
+PID=$!
+{ line 08 juliet 192.0.2.77; line 08 kilo 192.0.2.77; line 08 lima 192.0.2.77; } >>"$T/live.log"
+wait_for "$T/live.html" '192.0.2.77'
+contains "$T/live.html" 'auth.spray'
+kill -0 "$PID" || fail "the watch stopped after writing its report"
+stop
+ok
 done_ok
