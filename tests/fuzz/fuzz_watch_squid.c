@@ -7,8 +7,9 @@
  * Invariants: returns 0 or 1; on 1 the event is a WK_PROXY from
  * WK_SRC_SQUID, every string lies inside the line (NULL only when empty),
  * method and result are non-empty, dst holds no space, a port comes only
- * with a host, the status has at most three digits; the same line parses
- * the same way twice.
+ * with a host, the status has at most three digits, the user agent points
+ * into the line even when empty and is never "-", no conn or flags; on 0
+ * the event is left empty; the same line parses the same way twice.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inside(ev.url, line, size);
 		inside(ev.result, line, size);
 		inside(ev.workstation, line, size);
+		inside(ev.agent, line, size);
+		CHECK(ev.agent.p >= line && ev.agent.p <= line + size);
+		CHECK(ev.agent.n != 1 || ev.agent.p[0] != '-');
+		CHECK(ev.conn.n == 0 && ev.flags == 0);
 		CHECK(ev.src.n > 0 && ev.method.n > 0 && ev.url.n > 0 && ev.result.n > 0);
 		CHECK(ev.host.n == 0 && ev.workstation.n == 0);
 		CHECK(memchr(ev.dst.p ? ev.dst.p : "", ' ', ev.dst.n) == NULL);
@@ -66,6 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(ev.user.n != 1 || ev.user.p[0] != '-');
 		CHECK(wk_parse_squid(line, size, 1999, &again) == 1);
 		CHECK(memcmp(&ev, &again, sizeof(ev)) == 0);
+	} else {
+		CHECK(ev.kind == WK_NONE && ev.source == WK_SRC_SQUID);
+		CHECK(ev.src.n == 0 && ev.user.n == 0 && ev.result.n == 0 && ev.agent.n == 0);
 	}
 	free(line);
 	return 0;

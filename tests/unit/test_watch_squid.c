@@ -3,7 +3,8 @@
  * (watch/parsers/squid.c) on logs a real Squid wrote (tests/data/squid/,
  * made by tests/integration/96_squid.sh: the same 14 requests in native,
  * the IPA guide's and the combined format), on the guide's own example
- * line, on URL and CONNECT authorities, and on lines it must refuse.
+ * line, on URL and CONNECT authorities, on user agents (and lines cut
+ * inside one), and on lines it must refuse.
  * Run from the repository root (make unit does).
  */
 #include <setjmp.h>
@@ -74,7 +75,7 @@ static void
 inside(const wk_event *ev, const char *line, size_t len)
 {
 	const wk_str *all[] = {&ev->host, &ev->user, &ev->src, &ev->dst, &ev->method,
-			       &ev->url, &ev->result, &ev->workstation};
+			       &ev->url, &ev->result, &ev->workstation, &ev->agent, &ev->conn};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->n > 0)
@@ -91,6 +92,9 @@ parse_ok(const char *line, size_t len)
 	assert_int_equal(ev.kind, WK_PROXY);
 	assert_int_equal(ev.source, WK_SRC_SQUID);
 	inside(&ev, line, len);
+	/* no user agent is "" pointing at the line, as in the other parsers */
+	assert_true(ev.agent.p >= line && ev.agent.p <= line + len);
+	assert_false(ev.agent.n == 1 && ev.agent.p[0] == '-');
 	return ev;
 }
 
@@ -337,6 +341,156 @@ test_authority(void **state)
 	dst_is("POST", "http:///nohost", "", 0);
 }
 
+/* The user agent: none in (a); after the referer token in (b); the second quoted string in (c). */
+static void
+test_agent(void **state)
+{
+	struct log l;
+	wk_event ev;
+	const char *line;
+
+	(void)state;
+	load(&l, DATA "native.log");
+	for (int i = 0; i < l.count; i++) {
+		ev = parse_ok(l.line[i], l.n[i]);
+		assert_int_equal(ev.agent.n, 0);
+		assert_ptr_equal(ev.agent.p, l.line[i]);
+	}
+	free(l.buf);
+
+	load(&l, DATA "ipa.log");
+	str_is(parse_ok(l.line[0], l.n[0]).agent, "curl/7.88.1", "agent");
+	/* Squid 5 %-encodes the header: given as logged */
+	str_is(parse_ok(l.line[6], l.n[6]).agent,
+	       "Mozilla/5.0%20(X11;%20Linux%20x86_64)%20Sekisho%20test", "agent");
+	str_is(parse_ok(l.line[11], l.n[11]).agent, "curl/7.88.1", "agent");
+	ev = parse_ok(l.line[13], l.n[13]); /* "- -": neither referer nor agent */
+	assert_int_equal(ev.agent.n, 0);
+	assert_ptr_equal(ev.agent.p, l.line[13]);
+	free(l.buf);
+
+	load(&l, DATA "combined.log");
+	str_is(parse_ok(l.line[0], l.n[0]).agent, "curl/7.88.1", "agent");
+	/* the referer "http://referer.example/a b" holds a space */
+	str_is(parse_ok(l.line[6], l.n[6]).agent, "Mozilla/5.0 (X11; Linux x86_64) Sekisho test", "agent");
+	ev = parse_ok(l.line[13], l.n[13]); /* "-" "-" */
+	assert_int_equal(ev.agent.n, 0);
+	assert_ptr_equal(ev.agent.p, l.line[13]);
+	free(l.buf);
+
+	load(&l, DATA "mime_hdrs.log");
+	assert_int_equal(parse_ok(l.line[0], l.n[0]).agent.n, 0);
+	str_is(parse_ok(l.line[1], l.n[1]).agent, "a] [b", "agent");
+	free(l.buf);
+
+	/* (b): an older Squid's user agent with its spaces and parentheses */
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] CONNECT 198.51.100.7:8080 HTTP/1.1 "
+		     "403 3345 - Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1) TCP_DENIED:NONE");
+	str_is(ev.agent, "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1)", "agent");
+	ev = parse_s("192.0.2.10 - bob [30/Jul/2013:20:52:01 +0900] GET http://a.example/ HTTP/1.1 "
+		     "200 5 http://b.example/x  Mozilla/5.0 (X11; rv:109.0) Gecko/20100101 Firefox/115.0  "
+		     "TCP_MISS:HIER_DIRECT");
+	str_is(ev.agent, "Mozilla/5.0 (X11; rv:109.0) Gecko/20100101 Firefox/115.0", "agent");
+	str_is(ev.user, "bob", "user");
+	str_is(ev.result, "TCP_MISS:HIER_DIRECT", "result");
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] GET http://a.example/ HTTP/1.1 "
+		     "200 5 http://b.example/x - TCP_MISS:HIER_DIRECT");
+	assert_int_equal(ev.agent.n, 0);
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] GET http://a.example/ HTTP/1.1 "
+		     "200 5 - TCP_MISS:HIER_DIRECT"); /* a referer, no agent */
+	assert_int_equal(ev.agent.n, 0);
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] GET http://a.example/ HTTP/1.1 "
+		     "200 5 TCP_MISS:HIER_DIRECT");
+	assert_int_equal(ev.agent.n, 0);
+	/* (c): quotes inside the user agent are written as they are */
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		     "200 5 \"-\" \"say \"hi\" (x; y)\" TCP_MISS:HIER_DIRECT");
+	str_is(ev.agent, "say \"hi\" (x; y)", "agent");
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		     "200 5 \"http://r.example/\" \"a\" \"b\" TCP_MISS:HIER_DIRECT");
+	str_is(ev.agent, "a\" \"b", "agent");
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		     "200 5 \"-\" \"\" TCP_MISS:HIER_DIRECT");
+	assert_int_equal(ev.agent.n, 0);
+	/* the common format: nothing between size and codes */
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		     "200 5 TCP_MISS:HIER_DIRECT");
+	assert_int_equal(ev.agent.n, 0);
+	line = "192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+	       "200 5 \"-\" \"curl/8\" TCP_MISS:HIER_DIRECT";
+	ev = parse_s(line);
+	str_is(ev.agent, "curl/8", "agent");
+	assert_ptr_equal(ev.agent.p, strstr(line, "curl/8"));
+}
+
+/* A refused line leaves the event as for an empty line: nothing half filled. */
+static void
+empty_event(const wk_event *ev)
+{
+	assert_int_equal(ev->kind, WK_NONE);
+	assert_int_equal(ev->source, WK_SRC_SQUID);
+	assert_int_equal(ev->ts, 0);
+	assert_int_equal(ev->status, 0);
+	assert_int_equal(ev->bytes, 0);
+	assert_int_equal(ev->src.n + ev->user.n + ev->method.n + ev->url.n + ev->dst.n +
+				 ev->result.n + ev->agent.n,
+			 0);
+}
+
+/*
+ * Every prefix of a line (a log cut short, a writer killed mid-line), in a
+ * heap block of exactly its length: refused with an empty event, or parsed
+ * with the whole user agent.  "rv:109.0)" holds a colon: cut there, (b)
+ * would end in a token that looks like %Ss:%Sh.
+ */
+static void
+cut_everywhere(const char *line, const char *agent)
+{
+	size_t len = strlen(line);
+
+	for (size_t n = 0; n <= len; n++) {
+		char *cut = malloc(n ? n : 1);
+		wk_event ev;
+
+		assert_non_null(cut);
+		memcpy(cut, line, n);
+		if (wk_parse_squid(cut, n, 2026, &ev) == 1) {
+			inside(&ev, cut, n);
+			if (!wk_str_eq(ev.agent, agent))
+				fail_msg("cut at %zu: agent \"%.*s\"", n, (int)ev.agent.n, ev.agent.p);
+		} else {
+			empty_event(&ev);
+		}
+		free(cut);
+	}
+}
+
+static void
+test_agent_cut(void **state)
+{
+	const char *line;
+	wk_event ev;
+
+	(void)state;
+	cut_everywhere("192.0.2.10 - bob [30/Jul/2013:20:52:01 +0900] GET http://a.example/ HTTP/1.1 "
+		       "200 5 - Mozilla/5.0 (X11; rv:109.0) Gecko/20100101 Firefox/115.0 TCP_MISS:HIER_DIRECT",
+		       "Mozilla/5.0 (X11; rv:109.0) Gecko/20100101 Firefox/115.0");
+	cut_everywhere("192.0.2.10 - bob [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		       "200 5 \"-\" \"Mozilla/5.0 (X11; rv:109.0) Gecko/20100101\" TCP_MISS:HIER_DIRECT",
+		       "Mozilla/5.0 (X11; rv:109.0) Gecko/20100101");
+	cut_everywhere("1700000000.123    45 192.0.2.10 TCP_TUNNEL/200 5120 CONNECT example.com:443 alice "
+		       "HIER_DIRECT/93.184.216.34 -",
+		       "");
+	/* a parsed line, then a refused one into the same event */
+	ev = parse_s("192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" "
+		     "200 5 \"-\" \"curl/8\" TCP_MISS:HIER_DIRECT");
+	str_is(ev.agent, "curl/8", "agent");
+	line = "192.0.2.10 - - [30/Jul/2013:20:52:01 +0900] \"GET http://a.example/ HTTP/1.1\" 200 5 "
+	       "\"-\" \"curl/8";
+	assert_int_equal(wk_parse_squid(line, strlen(line), 2026, &ev), 0);
+	empty_event(&ev);
+}
+
 static void
 refused(const char *line)
 {
@@ -344,6 +498,7 @@ refused(const char *line)
 
 	if (wk_parse_squid(line, strlen(line), 2026, &ev) != 0)
 		fail_msg("parsed, should not: %s", line);
+	empty_event(&ev);
 }
 
 static void
@@ -370,6 +525,16 @@ test_refused(void **state)
 	refused("127.0.0.1 - alice [22/Nov/2026:15:31:00 +0900] CONNECT h:1 HTTP/1.1 2O0 5 - - TCP_TUNNEL:X");
 	refused("127.0.0.1 - [22/Nov/2026:15:31:00 +0900] CONNECT h:1 HTTP/1.1 200 5 - - TCP_TUNNEL:X");
 	refused("127.0.0.1 - alice [22/Nov/2026:15:31:00 +0900] \"CONNECT h:1 HTTP/1.1 200 5 - - TCP_TUNNEL:X");
+	/* %Ss:%Sh is capitals, digits and '_' either side of one colon */
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] GET http://a/ HTTP/1.1 200 5 - Mozilla/5.0 (X11; rv:109.0)");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] GET http://a/ HTTP/1.1 200 5 - - TCP_MISS:");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] GET http://a/ HTTP/1.1 200 5 - - :HIER_NONE");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] GET http://a/ HTTP/1.1 200 5 - - TCP_MISS:A:B");
+	/* (c): after the size, '"referer" "user agent"' whole, or nothing */
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] \"GET http://a/ HTTP/1.1\" 200 5 \"-\" \"curl/8 TCP_MISS:HIER_DIRECT");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] \"GET http://a/ HTTP/1.1\" 200 5 \"-\" TCP_MISS:HIER_DIRECT");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] \"GET http://a/ HTTP/1.1\" 200 5 - - TCP_MISS:HIER_DIRECT");
+	refused("127.0.0.1 - - [22/Nov/2026:15:31:00 +0900] \"GET http://a/ HTTP/1.1\" 200 5 \"-\" \" TCP_MISS:HIER_DIRECT");
 }
 
 /* A carriage return (a log copied from Windows) and trailing spaces are not part of the line. */
@@ -397,6 +562,8 @@ main(void)
 		cmocka_unit_test(test_mime_headers),
 		cmocka_unit_test(test_guide_example),
 		cmocka_unit_test(test_authority),
+		cmocka_unit_test(test_agent),
+		cmocka_unit_test(test_agent_cut),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_line_ends),
 	};

@@ -84,6 +84,10 @@ inside(const wk_event *ev, const char *xml, size_t len)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->n > 0)
 			assert_true(all[i]->p >= xml && all[i]->p + all[i]->n <= xml + len);
+	/* no proxy user agent, no connection id in a Windows event */
+	assert_int_equal(ev->agent.n, 0);
+	assert_int_equal(ev->conn.n, 0);
+	assert_int_equal(ev->flags, 0);
 }
 
 static int
@@ -445,7 +449,7 @@ test_xml_forms(void **state)
 
 	(void)state;
 	ev = xml_ok(wevtutil_4625);
-	assert_int_equal(ev.kind, WK_AUTH_FAIL);
+	assert_int_equal(ev.kind, WK_AUTH_INVALID_USER);
 	assert_int_equal(ev.status, 4625);
 	str_is(ev.user, "nosuchuser");
 	str_is(ev.src, "192.0.2.50");
@@ -537,6 +541,100 @@ test_mapping_rules(void **state)
 	assert_int_equal(ev.user.n, 0);
 }
 
+/*
+ * A 4625 with the given Status and SubStatus (NULL: no such Data), in the
+ * XML-export form.  tests/data/winevt holds no 4625 (none of its
+ * EVTX-ATTACK-SAMPLES files has one), so these are written by hand.
+ */
+static wk_event
+logon_failure(char *xml, size_t size, const char *status, const char *substatus)
+{
+	char st[128] = "", sub[128] = "";
+
+	if (status != NULL)
+		snprintf(st, sizeof(st), "<Data Name=\"Status\">%s</Data>", status);
+	if (substatus != NULL)
+		snprintf(sub, sizeof(sub), "<Data Name=\"SubStatus\">%s</Data>", substatus);
+	snprintf(xml, size,
+		 "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
+		 "<Provider Name=\"Microsoft-Windows-Security-Auditing\"/><EventID>4625</EventID>"
+		 "<TimeCreated SystemTime=\"2026-11-22T05:00:01Z\"/><Channel>Security</Channel>"
+		 "<Computer>dc01.corp.example</Computer></System><EventData>"
+		 "<Data Name=\"TargetUserName\">someone</Data>%s"
+		 "<Data Name=\"FailureReason\">%%%%2313</Data>%s<Data Name=\"LogonType\">3</Data>"
+		 "<Data Name=\"IpAddress\">192.0.2.50</Data><Data Name=\"IpPort\">50123</Data>"
+		 "</EventData></Event>",
+		 st, sub);
+	return xml_ok(xml);
+}
+
+static void
+kind_of_4625(const char *status, const char *substatus, wk_kind kind, const char *result)
+{
+	char xml[1024];
+	wk_event ev = logon_failure(xml, sizeof(xml), status, substatus);
+
+	if (ev.kind != kind)
+		fail_msg("Status %s SubStatus %s: kind %d, wanted %d", status ? status : "(none)",
+			 substatus ? substatus : "(none)", (int)ev.kind, (int)kind);
+	assert_int_equal(ev.status, 4625);
+	str_is(ev.result, result);
+	str_is(ev.user, "someone");
+	str_is(ev.src, "192.0.2.50");
+	assert_int_equal(ev.src_port, 50123);
+	assert_int_equal(ev.logon_type, 3);
+}
+
+/* 4625 whose (Sub)Status is 0xC0000064, STATUS_NO_SUCH_USER: an unknown user, like sshd's "Invalid user". */
+static void
+test_4625_no_such_user(void **state)
+{
+	(void)state;
+	/* SubStatus decides, in either case */
+	kind_of_4625("0xc000006d", "0xc0000064", WK_AUTH_INVALID_USER, "0xc0000064");
+	kind_of_4625("0xC000006D", "0xC0000064", WK_AUTH_INVALID_USER, "0xC0000064");
+	kind_of_4625("0xC000006D", "0Xc0000064", WK_AUTH_INVALID_USER, "0Xc0000064");
+	kind_of_4625("0xC000006D", " 0xC0000064\n", WK_AUTH_INVALID_USER, " 0xC0000064\n");
+	/* Status when SubStatus is absent or 0x0 */
+	kind_of_4625("0xC0000064", NULL, WK_AUTH_INVALID_USER, "0xC0000064");
+	kind_of_4625("0xc0000064", "0x0", WK_AUTH_INVALID_USER, "0xc0000064");
+	kind_of_4625("0xC0000064", "0x00000000", WK_AUTH_INVALID_USER, "0xC0000064");
+	/* a wrong password, and the other reasons, stay failures */
+	kind_of_4625("0xC000006D", "0xC000006A", WK_AUTH_FAIL, "0xC000006A");
+	kind_of_4625("0xc000006d", "0xc000006a", WK_AUTH_FAIL, "0xc000006a");
+	kind_of_4625("0xC0000064", "0xC000006A", WK_AUTH_FAIL, "0xC000006A"); /* SubStatus first */
+	kind_of_4625("0xC000006E", "0xC0000072", WK_AUTH_FAIL, "0xC0000072"); /* account disabled */
+	kind_of_4625("0xC0000234", "0x0", WK_AUTH_FAIL, "0xC0000234");       /* locked out */
+	kind_of_4625("0xC000006D", NULL, WK_AUTH_FAIL, "0xC000006D");
+	kind_of_4625(NULL, NULL, WK_AUTH_FAIL, "");
+	/* only that value, written as a status */
+	kind_of_4625("0xC000006D", "C0000064", WK_AUTH_FAIL, "C0000064");
+	kind_of_4625("0xC000006D", "0xC00000640", WK_AUTH_FAIL, "0xC00000640");
+	kind_of_4625("0xC000006D", "0xC000064", WK_AUTH_FAIL, "0xC000064");
+	kind_of_4625("0xC000006D", "0xC0000064x", WK_AUTH_FAIL, "0xC0000064x");
+	kind_of_4625("0xC000006D", "%%2313", WK_AUTH_FAIL, "%%2313");
+	kind_of_4625("0xC000006D", "0x", WK_AUTH_FAIL, "0x");
+}
+
+/* The other logon events keep their kinds whatever the status says. */
+static void
+test_4625_other_events(void **state)
+{
+	wk_event ev;
+
+	(void)state;
+	ev = xml_ok("<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
+		    "<EventID>4624</EventID></System><EventData><Data Name='TargetUserName'>u</Data>"
+		    "<Data Name='Status'>0xC0000064</Data><Data Name='SubStatus'>0xC0000064</Data>"
+		    "</EventData></Event>");
+	assert_int_equal(ev.kind, WK_AUTH_OK);
+	assert_int_equal(ev.result.n, 0);
+	/* a 4625 of another provider is nothing of ours */
+	ev = xml_ok("<Event><System><Provider Name='Some-Other-Provider'/><EventID>4625</EventID>"
+		    "</System><EventData><Data Name='SubStatus'>0xC0000064</Data></EventData></Event>");
+	assert_int_equal(ev.kind, WK_NONE);
+}
+
 static void
 refused(const char *xml)
 {
@@ -618,6 +716,8 @@ main(void)
 		cmocka_unit_test(test_xml_export),
 		cmocka_unit_test(test_xml_forms),
 		cmocka_unit_test(test_mapping_rules),
+		cmocka_unit_test(test_4625_no_such_user),
+		cmocka_unit_test(test_4625_other_events),
 		cmocka_unit_test(test_xml_refused),
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_read_errors),

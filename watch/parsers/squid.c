@@ -17,14 +17,23 @@
  *     header values, but older Squids (the guide's) wrote the user agent with
  *     its spaces, so %Ss:%Sh is taken from the right end of the line.
  *     (Squid 5 keeps its built-in "combined" when a config redefines it the
- *     guide's way; our test names the guide's format "ipa".)
+ *     guide's way; our test names the guide's format "ipa".)  The referer is
+ *     one token (a URL has no space, or "-"); the user agent is everything
+ *     between it and %Ss:%Sh.
  *
  * (c) Squid's built-in combined and common formats:
  *     %>a %[ui %[un [%tl] "%rm %ru HTTP/%rv" %>Hs %<st "%{Referer}>h" "%{User-Agent}>h" %Ss:%Sh
  *     %>a %[ui %[un [%tl] "%rm %ru HTTP/%rv" %>Hs %<st %Ss:%Sh
- *     Squid writes a quote inside the quoted user agent unescaped, so the
- *     quoted fields after the size are skipped and %Ss:%Sh is again the last
- *     token.
+ *     Squid writes a quote inside the quoted user agent unescaped, so
+ *     %Ss:%Sh is again the last token, and the user agent is what lies
+ *     between the first '" "' after the size (the referer's end: a referer
+ *     may hold a space, but seldom a quote) and the last quote.
+ *
+ * The user agent (ev->agent, "" when the format has none or it is "-") is
+ * given as logged: Squid 5's %-encoding in (b) is not decoded.  %Ss:%Sh must
+ * look like one (capitals, digits, '_' on both sides of one colon): in (b) a
+ * line cut inside a user agent such as "(X11; rv:109.0)" would otherwise end
+ * in a token with a colon, and give half a user agent.
  *
  * The user name is what the client claimed, logged even when authentication
  * failed (TCP_DENIED/407): Squid writes its spaces as they are (and in (b) a
@@ -38,7 +47,10 @@
  *
  * Refused (0): empty lines, lines in none of the formats (Squid's cache.log,
  * a truncated line), a non-numeric elapsed time, status or size, a missing
- * result code, a bracketed time that is not a valid CLF time.
+ * result code, a bracketed time that is not a valid CLF time, (c) with
+ * something after the size that is not '"referer" "user agent"'.  A refused
+ * line leaves *ev as for an empty line (kind WK_NONE, no strings), never
+ * half filled.
  */
 #include <string.h>
 
@@ -220,6 +232,66 @@ user_of(const char *s, size_t lo, size_t hi)
 	return (wk_str){s + lo, hi - lo};
 }
 
+/* %Ss:%Sh: "TCP_MISS:HIER_DIRECT", "NONE_NONE:HIER_NONE". */
+static int
+squid_codes(const char *s, size_t n)
+{
+	size_t colon = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ':') {
+			if (colon != 0 || i == 0)
+				return 0;
+			colon = i;
+		} else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+			return 0;
+		}
+	}
+	return colon != 0 && colon + 1 < n;
+}
+
+/*
+ * The user agent from s[lo..hi), what lies between the size and %Ss:%Sh:
+ * (b) a referer token, then the user agent; (c) "referer" "user agent".
+ * Nothing there (the common format) is no user agent.  Returns 0 when (c)'s
+ * quotes are not whole.
+ */
+static int
+agent_of(const char *s, size_t lo, size_t hi, int quoted, wk_event *ev)
+{
+	size_t a, b, j;
+
+	ev->agent = (wk_str){s, 0};
+	lo = skip_sp(s, hi, lo);
+	hi = rskip_sp(s, lo, hi);
+	if (lo == hi)
+		return 1;
+	if (!quoted) {
+		a = skip_sp(s, hi, tok_end(s, hi, lo));
+		b = hi;
+	} else {
+		if (hi - lo < 2 || s[lo] != '"' || s[hi - 1] != '"')
+			return 0;
+		/* the referer ends at the first quote followed by spaces and a quote */
+		for (j = lo + 1, a = hi; j + 2 < hi; j++) {
+			if (s[j] != '"' || s[j + 1] != ' ')
+				continue;
+			a = skip_sp(s, hi, j + 1);
+			if (a + 1 < hi && s[a] == '"')
+				break;
+			a = hi;
+		}
+		if (a == hi)
+			return 0;
+		a++;
+		b = hi - 1;
+	}
+	if (b > a && !(b - a == 1 && s[a] == '-'))
+		ev->agent = (wk_str){s + a, b - a};
+	return 1;
+}
+
 /* Cuts log_mime_hdrs' " [...]" blocks (at most two) off the end. */
 static size_t
 strip_mime(const char *s, size_t lo, size_t n)
@@ -292,6 +364,7 @@ native(const char *s, size_t n, size_t i, wk_event *ev)
 	if (skip_sp(s, h0, lo) == h0)
 		return 0; /* no user field */
 	ev->user = user_of(s, lo, h0);
+	ev->agent = (wk_str){s, 0};
 	return 1;
 }
 
@@ -356,10 +429,10 @@ clf(const char *s, size_t n, wk_event *ev)
 	lo = e;
 	n = strip_mime(s, lo, n);
 	r0 = rtok_start(s, lo, n);
-	if (r0 == n || r0 == lo || memchr(s + r0, ':', n - r0) == NULL)
+	if (r0 == n || r0 == lo || !squid_codes(s + r0, n - r0))
 		return 0;
 	ev->result = (wk_str){s + r0, n - r0};
-	return 1;
+	return agent_of(s, lo, r0, quoted, ev);
 }
 
 int
@@ -380,8 +453,11 @@ wk_parse_squid(const char *line, size_t len, int year_hint, wk_event *ev)
 		r = native(line, len, i, ev);
 	else
 		r = clf(line, len, ev);
-	if (!r)
+	if (!r) {
+		memset(ev, 0, sizeof(*ev));
+		ev->source = WK_SRC_SQUID;
 		return 0;
+	}
 	ev->kind = WK_PROXY;
 	destination(ev);
 	return 1;

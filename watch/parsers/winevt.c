@@ -274,6 +274,41 @@ status_zero(wk_str v)
 	return 1;
 }
 
+/*
+ * A Windows status that is code: hexadecimal after "0x", in either case
+ * (exports write both "0xc0000064" and "0xC0000064"), leading zeros allowed.
+ */
+static int
+status_is(wk_str v, uint32_t code)
+{
+	uint64_t r = 0;
+	size_t i = 2;
+
+	v = trim(v);
+	if (v.n < 3 || v.p[0] != '0' || (v.p[1] != 'x' && v.p[1] != 'X'))
+		return 0;
+	for (; i < v.n; i++) {
+		char c = v.p[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+		r = r * 16 + d;
+		if (r > UINT32_MAX)
+			return 0;
+	}
+	return r == code;
+}
+
+/* NTSTATUS STATUS_NO_SUCH_USER: a 4625 for a user name that does not exist. */
+#define NO_SUCH_USER 0xC0000064u
+
 static int
 is_event_tag(wk_str name)
 {
@@ -319,9 +354,13 @@ map(wk_event *ev, wk_str provider, wk_str channel, const wk_str *f)
 		ev->method = name_or_empty(trim(f[F_AUTH_PACKAGE]));
 		if ((v = decimal(f[F_LOGON_TYPE], 1000)) > 0)
 			ev->logon_type = (int)v;
-		if (ev->status == 4625)
-			ev->result = f[F_SUBSTATUS].n > 0 && !status_zero(f[F_SUBSTATUS]) ?
-					     f[F_SUBSTATUS] : f[F_STATUS];
+		if (ev->status != 4625)
+			break;
+		ev->result = f[F_SUBSTATUS].n > 0 && !status_zero(f[F_SUBSTATUS]) ?
+				     f[F_SUBSTATUS] : f[F_STATUS];
+		/* like sshd's "Invalid user": a name tried that no account has */
+		if (status_is(ev->result, NO_SUCH_USER))
+			ev->kind = WK_AUTH_INVALID_USER;
 		break;
 	case 4648:
 		ev->kind = WK_EXPLICIT_CRED;
@@ -379,6 +418,11 @@ wk_parse_winevt_xml(const char *xml, size_t len, wk_event *ev)
 	int have_id = 0, have_system = 0, closed = 0;
 	long id;
 
+	/*
+	 * An empty string here is {NULL, 0}; agent and conn stay so (a Windows
+	 * event has no proxy user agent, and no connection id ties its records
+	 * together), and flags 0.
+	 */
 	memset(ev, 0, sizeof(*ev));
 	memset(f, 0, sizeof(f));
 	ev->source = WK_SRC_WINEVT;
