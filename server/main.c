@@ -195,6 +195,20 @@ prepare(struct server *s)
 	return 0;
 }
 
+/* 1 for an address only this machine reaches: 127.0.0.0/8, ::1, "localhost". */
+static int
+loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strcmp(addr, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
 static void
 usage(FILE *f)
 {
@@ -261,6 +275,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "sekishod: %s: %s\n", config ? config : "configuration", err);
 		return 1;
 	}
+	/* Allowed, since a test machine needs them, but never silently. */
+	if (!s.sc.secure_cookie && s.sc.cookie_domain[0] != '\0')
+		fprintf(stderr,
+			"sekishod: warning: [forward_auth] cookie_domain = %s without TLS: the session "
+			"cookie is sent in clear to every host under it. Set [server] tls_cert, or "
+			"secure_cookie = yes behind a TLS proxy.\n",
+			s.sc.cookie_domain);
+	else if (!s.sc.secure_cookie && !loopback(s.sc.listen_addr))
+		fprintf(stderr,
+			"sekishod: warning: listening on %s without TLS: passwords and session cookies "
+			"cross the network in clear. Set [server] tls_cert, or secure_cookie = yes "
+			"behind a TLS proxy.\n",
+			s.sc.listen_addr);
 	if (prepare(&s) != 0 || pamsock_start(&s.pam, open_ctx, &s) != 0)
 		return 1;
 	rc = http_serve(&s.sc, open_ctx, &s) == 0 ? 0 : 1;

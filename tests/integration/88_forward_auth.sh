@@ -72,6 +72,9 @@ until grep -q "listening on" "$T/log"; do
 	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
 	sleep 0.1
 done
+# A domain cookie over plain HTTP is allowed for this test, never silently.
+contains "$T/log" "cookie_domain = example.test without TLS"
+ok
 
 # verify URL [curl options...]: status and headers of /auth/verify in $T/h.
 verify() {
@@ -159,9 +162,22 @@ curl -s --resolve "$RES" -o /dev/null -b "$T/jar" -c "$T/jar" --data-urlencode "
 [ "$(verify https://app.example.test/wiki -H "Cookie: sekisho_dev_session=$COOKIE")" = 401 ] || fail "signed out, still allowed"
 ok
 
-kill $PID; wait $PID 2>/dev/null || true
+kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true
 "$SEKISHO" audit export >"$T/audit" 2>&1 || fail "audit export"
 contains "$T/audit" '"forward_auth.check"'
 contains "$T/audit" '"deny"'
 lacks "$T/audit" 'page=1' # the query string of a URL is not logged
+ok
+
+# Plain HTTP on an address other machines reach: allowed, never silently.
+printf '[storage]\ndatabase = %s\nkey_file = %s\n' "$T/db.sqlite" "$T/db.key" >"$T/open.conf"
+"$SEKISHOD" --config "$T/open.conf" --listen 0.0.0.0 --port "$PORT" >"$T/log" 2>&1 &
+PID=$!
+i=0
+until grep -q "listening on" "$T/log"; do
+	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start on 0.0.0.0"; }
+	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
+	sleep 0.1
+done
+contains "$T/log" "listening on 0.0.0.0 without TLS"
 done_ok
