@@ -500,7 +500,7 @@ approval_row(void *arg, const sk_approval *a)
 
 /*
  * The approver's password and, when they have a device, a one-time code
- * from it; the library decides (sk_signin_step_up) and says what failed.
+ * from it; the library decides (sk_signin_reauth) and says what failed.
  */
 static int
 approver_step_up(struct cli_env *env, const char *name)
@@ -512,13 +512,13 @@ approver_step_up(struct cli_env *env, const char *name)
 	n = prompt_line("Password / パスワード: ", 1, pw, sizeof(pw));
 	if (n < 0)
 		return SK_ERR_AUTH;
-	if (sk_signin_step_up_needs_code(env->ctx, name) &&
+	if (sk_signin_reauth_needs_code(env->ctx, name) &&
 	    prompt_line("One-time code / ワンタイムパスワード: ", 1, code, sizeof(code)) < 0) {
 		sodium_memzero(pw, sizeof(pw));
 		return SK_ERR_AUTH;
 	}
-	r = sk_signin_step_up(env->ctx, name, env->actor.addr ? env->actor.addr : "local", pw,
-			      (size_t)n, code, &retry_at);
+	r = sk_signin_reauth(env->ctx, name, env->actor.addr ? env->actor.addr : "local", pw,
+			   (size_t)n, code, &retry_at);
 	sodium_memzero(pw, sizeof(pw));
 	sodium_memzero(code, sizeof(code));
 	switch (r) {
@@ -583,7 +583,7 @@ cmd_approvals(struct cli_env *env, int argc, char **argv)
 		 * Who may decide, first: nobody types a password for nothing.
 		 * Then the approver proves who they are, now: password and a
 		 * fresh one-time code, checked by the library
-		 * (sk_signin_step_up), the same check as the console's.
+		 * (sk_signin_reauth), the same check as the console's.
 		 */
 		if ((r = sk_approval_may_decide(env->ctx, actor, id)) != SK_OK)
 			goto refused;

@@ -58,7 +58,7 @@ const char *fmt_time(int64_t t, char *buf, size_t size);
  * Runs a whole sign-in for name on this terminal (cmd_login.c).  With
  * setup == 0 an account that still has to change its password or enroll a
  * device is refused.  (An approving administrator is not signed in this
- * way: sk_signin_step_up checks password and code, as the console does.)
+ * way: sk_signin_reauth checks password and code, as the console does.)
  * Returns SK_OK when signed in.
  */
 int cli_signin(struct cli_env *env, const char *name, int setup, sk_signin *s);

@@ -452,7 +452,7 @@ sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
 }
 
 int
-sk_signin_step_up_needs_code(sk_ctx *ctx, const char *name)
+sk_signin_reauth_needs_code(sk_ctx *ctx, const char *name)
 {
 	unsigned devices = 0;
 	sk_user u;
@@ -466,8 +466,8 @@ sk_signin_step_up_needs_code(sk_ctx *ctx, const char *name)
 }
 
 int
-sk_signin_step_up(sk_ctx *ctx, const char *name, const char *addr, const char *password,
-		  size_t len, const char *code, int64_t *retry_at)
+sk_signin_reauth(sk_ctx *ctx, const char *name, const char *addr, const char *password,
+		 size_t len, const char *code, int64_t *retry_at)
 {
 	char norm[SK_NAME_MAX + 1];
 	int64_t dummy, now = sk_ctx_now(ctx);

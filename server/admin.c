@@ -22,7 +22,7 @@
  * change (listing requests lets the library mark expired ones as such).
  * Re-entering one's own password (reset-mfa, B8) is checked with
  * sk_account_verify_password; deciding a request takes the password and,
- * with a device, a fresh one-time code, checked by sk_signin_step_up as
+ * with a device, a fresh one-time code, checked by sk_signin_reauth as
  * the CLI's approvals do.  The lockout counts both.
  */
 #include <inttypes.h>
@@ -670,7 +670,7 @@ render_approvals(struct admin *a, const char *initial, const char *initial_for)
 	v.initial_for = initial_for;
 	v.now = sk_ctx_now(q->ctx);
 	v.read_only = a->read_only;
-	v.need_code = sk_signin_step_up_needs_code(q->ctx, q->sess.signin.name);
+	v.need_code = sk_signin_reauth_needs_code(q->ctx, q->sess.signin.name);
 	rq_base(q, &pb);
 	admin_page_approvals(&q->out->body, &pb, &v);
 out:
@@ -730,8 +730,8 @@ decide(struct admin *a, const char *rest)
 	pw = rq_field(q, "admin_password");
 	/* Who may decide first: a refusal costs no password and spends no code. */
 	if ((r = sk_approval_may_decide(q->ctx, &a->actor, id)) == SK_OK) {
-		r = sk_signin_step_up(q->ctx, q->sess.signin.name, q->in->addr, pw, strlen(pw),
-				      form_get(&q->form, "code"), &retry_at);
+		r = sk_signin_reauth(q->ctx, q->sess.signin.name, q->in->addr, pw, strlen(pw),
+				   form_get(&q->form, "code"), &retry_at);
 		if (r != SK_OK) {
 			if (r == SK_ERR_AUTH)
 				say(a, "admin.error.approver_auth", 401);

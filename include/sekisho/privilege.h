@@ -38,7 +38,7 @@ int sk_privilege_list(sk_ctx *ctx, const char *name, sk_grant_cb cb, void *arg);
  * Approves (approve != 0) or rejects request id.  The approver must be an
  * administrator account other than the requester and the target;
  * front-ends authenticate the approver before calling, with
- * sk_signin_step_up (password and, with a device, a fresh one-time code).
+ * sk_signin_reauth (password and, with a device, a fresh one-time code).
  * An approved request runs at once; when it issues a password
  * (reset_admin_password) that password is written to initial (may be NULL
  * otherwise).  Expired requests give SK_ERR_EXPIRED; decided

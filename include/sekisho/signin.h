@@ -135,12 +135,12 @@ int sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
 	__attribute__((warn_unused_result));
 
 /*
- * Step-up: an account proves itself again, on the spot, before a decision
+ * Re-authentication: an account proves itself again, on the spot, before a decision
  * that needs it - deciding a request of the two-person rule (C4), where
  * `sekisho --as NAME approvals approve` and the console's approvals page
  * both call this.  It takes the account's password and, when the account
  * has a confirmed second-factor device, a fresh one-time code from it
- * (code may be NULL or "" otherwise; sk_signin_step_up_needs_code tells a
+ * (code may be NULL or "" otherwise; sk_signin_reauth_needs_code tells a
  * front-end whether to ask).  The code is checked as at sign-in: a code
  * already used (the one that signed in, too) is SK_ERR_REPLAY, and it is
  * charged to the second-factor lockout as the password is to the password
@@ -154,15 +154,15 @@ int sk_signin_second_factor_none(sk_ctx *ctx, sk_signin *s)
  * SK_ERR_DISABLED, SK_ERR_EXPIRED, SK_ERR_STATE or a store error.  Audited
  * as "signin.stepup".
  */
-int sk_signin_step_up(sk_ctx *ctx, const char *name, const char *addr,
-		      const char *password, size_t len, const char *code, int64_t *retry_at)
+int sk_signin_reauth(sk_ctx *ctx, const char *name, const char *addr,
+		     const char *password, size_t len, const char *code, int64_t *retry_at)
 	__attribute__((warn_unused_result));
 
 /*
- * Whether sk_signin_step_up wants a code from name: 1 when the account has
+ * Whether sk_signin_reauth wants a code from name: 1 when the account has
  * a confirmed second-factor device, 0 when it has none or does not exist.
  */
-int sk_signin_step_up_needs_code(sk_ctx *ctx, const char *name);
+int sk_signin_reauth_needs_code(sk_ctx *ctx, const char *name);
 
 #ifdef __cplusplus
 }

@@ -612,7 +612,7 @@ static int
 step_up(test_env *t, const char *name, const char *password, const char *code)
 {
 	int64_t retry = -1;
-	int r = sk_signin_step_up(t->ctx, name, ADDR, password, strlen(password), code, &retry);
+	int r = sk_signin_reauth(t->ctx, name, ADDR, password, strlen(password), code, &retry);
 
 	if (r != SK_ERR_LOCKED)
 		assert_int_equal(retry, 0);
@@ -638,14 +638,14 @@ test_step_up(void **state)
 	(void)state;
 	id = test_add_user(t, "ayumi", SK_ROLE_USER, USER_PW);
 	/* MFA is required and ayumi has no device yet: she finishes her sign-in first. */
-	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "ayumi"), 0);
+	assert_int_equal(sk_signin_reauth_needs_code(t->ctx, "ayumi"), 0);
 	assert_int_equal(step_up(t, "ayumi", USER_PW, NULL), SK_ERR_STATE);
 	assert_int_equal(events(t, "signin.stepup", "denied"), 1);
 
 	enroll_app(t, id, "phone", secret, sizeof(secret));
-	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "ayumi"), 1);
-	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "AYUMI"), 1);
-	assert_int_equal(sk_signin_step_up_needs_code(t->ctx, "nobody"), 0);
+	assert_int_equal(sk_signin_reauth_needs_code(t->ctx, "ayumi"), 1);
+	assert_int_equal(sk_signin_reauth_needs_code(t->ctx, "AYUMI"), 1);
+	assert_int_equal(sk_signin_reauth_needs_code(t->ctx, "nobody"), 0);
 	/* She signs in with the next code. */
 	t->now += 30;
 	totp_at(t, secret, t->now, code);
@@ -715,7 +715,7 @@ test_step_up(void **state)
 		cfg.mfa_required = SK_MFA_OPTIONAL;
 		o = test_env_new(&cfg);
 		(void)test_add_user(o, "ken", SK_ROLE_ADMIN, USER_PW);
-		assert_int_equal(sk_signin_step_up_needs_code(o->ctx, "ken"), 0);
+		assert_int_equal(sk_signin_reauth_needs_code(o->ctx, "ken"), 0);
 		assert_int_equal(step_up(o, "ken", "wrong", NULL), SK_ERR_AUTH);
 		assert_int_equal(step_up(o, "ken", USER_PW, NULL), SK_OK);
 		assert_int_equal(step_up(o, "ken", USER_PW, ""), SK_OK);

@@ -12,8 +12,8 @@
  *                                   workstation WorkstationName, logon_type
  *                                   LogonType, method AuthenticationPackageName
  *   Security 4625  WK_AUTH_FAIL     the same, result SubStatus (Status when
- *                                   SubStatus is 0x0): 0xC0000064 = no such user,
- *                                   0xC000006A = wrong password
+ *                                   SubStatus is 0x0): 0xC000006A = wrong password;
+ *                  WK_AUTH_INVALID_USER  when that is 0xC0000064 (no such user)
  *   Security 4648  WK_EXPLICIT_CRED user TargetUserName, dst TargetServerName,
  *                                   src IpAddress:IpPort
  *   Security 4672  WK_ADMIN_LOGON   user SubjectUserName
