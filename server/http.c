@@ -153,6 +153,26 @@ add_header(h2o_req_t *req, const char *name, const char *value)
 			      value, strlen(value));
 }
 
+/*
+ * The headers and the body in one write.  h2o_send_inline with an empty
+ * body hands the socket a zero-length buffer after the headers, and h2o's
+ * event loop then waits for the socket to be writable to "send" it: two
+ * epoll_ctl, an epoll_wait and an empty writev more for every forward-auth
+ * answer (they have no body).  No buffer at all when there is nothing.
+ */
+static void
+send_body(h2o_req_t *req, const http_out *out)
+{
+	static h2o_generator_t generator = {NULL, NULL}; /* all sent at once: nothing to proceed */
+	h2o_iovec_t body = {NULL, 0};
+
+	if (!out->body.oom && out->body.data != NULL && out->body.len > 0)
+		body = h2o_strdup(&req->pool, out->body.data, out->body.len);
+	req->res.content_length = body.len;
+	h2o_start_response(req, &generator);
+	h2o_send(req, &body, body.len > 0 ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
 static void
 respond(h2o_req_t *req, http_out *out, int secure)
 {
@@ -173,9 +193,7 @@ respond(h2o_req_t *req, http_out *out, int secure)
 			h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL,
 				       h2o_strdup(&req->pool, out->location, SIZE_MAX).base,
 				       strlen(out->location));
-		req->res.content_length = out->body.oom ? 0 : out->body.len;
-		h2o_send_inline(req, out->body.oom || out->body.data == NULL ? "" : out->body.data,
-				out->body.oom ? 0 : out->body.len);
+		send_body(req, out);
 		return;
 	}
 	add_header(req, "content-security-policy", csp);
@@ -192,9 +210,7 @@ respond(h2o_req_t *req, http_out *out, int secure)
 		add_header(req, "location", out->location);
 	for (int i = 0; i < out->ncookies && i < HTTP_MAX_COOKIES; i++)
 		add_header(req, "set-cookie", out->cookies[i]);
-	req->res.content_length = out->body.oom ? 0 : out->body.len;
-	h2o_send_inline(req, out->body.oom || out->body.data == NULL ? "" : out->body.data,
-			out->body.oom ? 0 : out->body.len);
+	send_body(req, out);
 }
 
 /* Copies the values of every header called token into one string ("; "-joined). */
