@@ -177,9 +177,11 @@ fresh(wk_detect *d, const char *rule, const char *key, int64_t now)
 	int n = snprintf(k, sizeof(k), "%s\x1f%s", rule, key);
 	wk_entry *e = wk_table_get(&d->t[T_SUPPRESS], k, n < 0 ? 0 : (size_t)n, now, 0);
 
-	if (e->alerted_at != 0 && now - e->alerted_at < (int64_t)d->cfg.suppress && now >= e->alerted_at)
+	/* count marks "alerted once": a line without a clock (dmesg) alerts at time 0 */
+	if (e->count > 0 && now - e->alerted_at < (int64_t)d->cfg.suppress && now >= e->alerted_at)
 		return 0;
 	e->alerted_at = now;
+	e->count = 1;
 	return 1;
 }
 
@@ -548,6 +550,7 @@ detect_connect(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 {
 	int allowed = 0, denied;
 	char key[256], port[8];
+	size_t n;
 	wk_alert a;
 
 	if (ev->kind != WK_PROXY || !wk_str_eq(ev->method, "CONNECT"))
@@ -558,7 +561,9 @@ detect_connect(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 	if (allowed && !denied)
 		return;
 	snprintf(port, sizeof(port), "%u", (unsigned)ev->dst_port);
-	join(key, sizeof(key), "c", ev->src, ev->dst);
+	/* suppressed per port too: a second odd port on one host is news */
+	n = join(key, sizeof(key), "c", ev->src, ev->dst);
+	snprintf(key + n, sizeof(key) - n, ":%s", port);
 	if (!fresh(d, allowed ? "proxy.connect_denied" : "proxy.connect_port", key, ev->ts))
 		return;
 	alert_init(&a, allowed ? "proxy.connect_denied" : "proxy.connect_port",
@@ -635,7 +640,7 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 		return;
 	/* A CONNECT that stays open for hours is a channel, not a page. */
 	if (wk_str_eq(ev->method, "CONNECT") && c->long_connect > 0 &&
-	    ev->duration_ms / 1000 >= c->long_connect) {
+	    ev->duration_ms > (uint64_t)c->long_connect * 1000) {
 		join(key, sizeof(key), "L", ev->src, ev->dst);
 		if (fresh(d, "proxy.long_connect", key, ev->ts)) {
 			alert_init(&a, "proxy.long_connect", "medium", "E4", ev, NULL);

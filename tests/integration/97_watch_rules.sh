@@ -102,13 +102,11 @@ fired proxy.connect_port "{\"source\":\"127.0.0.1\",\"destination\":\"127.0.0.1\
 fired proxy.connect_port "{\"source\":\"127.0.0.2\",\"destination\":\"127.0.0.1\",\"port\":\"$dport\"}"
 run 1 squid:"$D/squid/native.log"
 quiet proxy.connect_denied
-# BUG: the whole log at the default (443 only): the refused CONNECTs to
-# $dport raise no proxy.connect_port at all.  watch/detect.c detect_connect
-# suppresses on the key (source, destination) while the alert's keys name
-# the port too: the earlier tunnels from the same clients to the same
-# address on port 49683 silence a CONNECT to another port for an hour.
-#fired proxy.connect_port "{\"source\":\"127.0.0.1\",\"destination\":\"127.0.0.1\",\"port\":\"$dport\"}"
-#fired proxy.connect_port "{\"source\":\"127.0.0.2\",\"destination\":\"127.0.0.1\",\"port\":\"$dport\"}"
+# The whole log at the default (443 only): the refused CONNECTs to $dport
+# alert although the same clients tunnelled to the same address on another
+# port before (suppression is per port too).
+fired proxy.connect_port "{\"source\":\"127.0.0.1\",\"destination\":\"127.0.0.1\",\"port\":\"$dport\"}"
+fired proxy.connect_port "{\"source\":\"127.0.0.2\",\"destination\":\"127.0.0.1\",\"port\":\"$dport\"}"
 
 # ---- proxy.long_connect -----------------------------------------------------
 # The real Squid's tunnels lasted milliseconds (field 2 of native.log: 126 at
@@ -129,13 +127,10 @@ contains "$T/out" "stayed open 7200 s"
 conf '[proxy]\nlong_connect = 3h\n'
 run 1 --config "$T/w.conf" squid:"$T/long.log"
 quiet proxy.long_connect
-# BUG: docs/watch.md says a CONNECT open *longer than* long_connect; a tunnel
-# of exactly 2 h (7200000 ms) with long_connect = 2h is reported all the same
-# (watch/detect.c: duration_ms / 1000 >= long_connect), its summary reading
-# "stayed open 7200 s (more than 7200 s)".
-#conf '[proxy]\nlong_connect = 2h\n'
-#run 1 --config "$T/w.conf" squid:"$T/long.log"
-#quiet proxy.long_connect
+# A tunnel of exactly long_connect is not longer than it.
+conf '[proxy]\nlong_connect = 2h\n'
+run 1 --config "$T/w.conf" squid:"$T/long.log"
+quiet proxy.long_connect
 
 # ---- firewall.direct_outbound -------------------------------------------------
 # real-nft-6.18.dmesg: a real kernel's nft LOG lines, loopback only: probes
@@ -148,12 +143,9 @@ conf '[firewall]\ninternal = 127.0.0.1/32\n'
 run 1 --config "$T/w.conf" firewall:"$NFT"
 contains "$T/err" "8 lines, 8 events, 0 unparsed"
 fired firewall.direct_outbound '{"source":"127.0.0.1","destination":"127.0.0.99"}'
-# BUG: dmesg lines carry no wall-clock time (ts 0), and fresh() takes
-# alerted_at == 0 for "never alerted": one rule and key alerts on every line
-# (3 direct_outbound alerts for 127.0.0.1 -> 127.0.0.99 here, 2 net.decoy
-# below) where docs/watch.md promises one per [alerts] suppress.
-#[ "$(grep -F '"rule":"firewall.direct_outbound"' "$T/out" | grep -cF '"destination":"127.0.0.99"')" = 1 ] ||
-#	fail "dmesg: one key alerted more than once"
+# dmesg lines carry no wall-clock time: one alert per rule and key all the same.
+[ "$(grep -F '"rule":"firewall.direct_outbound"' "$T/out" | grep -cF '"destination":"127.0.0.99"')" = 1 ] ||
+	fail "dmesg: one key alerted more than once"
 # The updater allowed: those drops are expected.
 conf '[firewall]\ninternal = 127.0.0.1/32\nallow = 127.0.0.99\n'
 "$WATCH" --config "$T/w.conf" firewall:"$NFT" >"$T/out" 2>"$T/err" || true

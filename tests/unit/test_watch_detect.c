@@ -320,6 +320,24 @@ test_volume_baseline(void **state)
 	stop(&f);
 }
 
+/* Lines without a clock (dmesg) are suppressed per key like any other. */
+static void
+test_suppress_without_clock(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	wk_config_default(&f.cfg);
+	snprintf(f.cfg.trap_users[0], sizeof(f.cfg.trap_users[0]), "guest");
+	f.cfg.ntrap = 1;
+	start(&f);
+	feed(&f, WK_AUTH_FAIL, 0, "guest", "192.0.2.9");
+	feed(&f, WK_AUTH_FAIL, 0, "guest", "192.0.2.9");
+	feed(&f, WK_AUTH_FAIL, 0, "guest", "192.0.2.9");
+	assert_int_equal(alerts(&f, "auth.trap_account"), 1);
+	stop(&f);
+}
+
 static void
 test_trap_admin_decoy(void **state)
 {
@@ -657,6 +675,7 @@ main(void)
 		cmocka_unit_test(test_bruteforce),
 		cmocka_unit_test(test_spray_and_distributed),
 		cmocka_unit_test(test_multi_ip),
+		cmocka_unit_test(test_suppress_without_clock),
 		cmocka_unit_test(test_sshd_attempt_counted_once),
 		cmocka_unit_test(test_ipv6_one_address_one_key),
 		cmocka_unit_test(test_volume_baseline),
