@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "detect.h"
 
@@ -26,7 +27,8 @@ struct wk_detect {
 	wk_config cfg;
 	wk_sink *sink;
 	wk_table t[T__COUNT];
-	int64_t volume_clock; /* the newest [volume] bucket seen: older ones are closed */
+	int64_t volume_clock;  /* the newest [volume] bucket seen: older ones are closed */
+	size_t volume_cursor;  /* the next slot the incremental sweep looks at */
 };
 
 void
@@ -780,8 +782,10 @@ detect_decoy(wk_detect *d, const wk_event *ev, const char *line, size_t len)
  * are checked for high only and do not join the baseline: a quiet Sunday is
  * not news.  Source types are kept apart (a proxy's bytes and a firewall's
  * packets are not the same measure).  A source that goes silent has no event
- * to close its bucket, so every bucket boundary the newest event crosses
- * sweeps the table.
+ * to close its bucket, so a sweep walks the table behind the newest event's
+ * bucket, a few slots per event (a full sweep at each new bucket would let
+ * a log whose every line starts a bucket cost a table's walk per line), and
+ * the end of a batch run finishes the walk.
  *
  * Entry: distinct[0 .. ndistinct-1] the closed totals, oldest first;
  * aux the open bucket's number; distinct[VOL_OPEN] its bytes; count its
@@ -885,15 +889,21 @@ volume_advance(wk_detect *d, wk_entry *e, int64_t b)
 		e->aux = b;
 }
 
+/* Advances n slots from the cursor on (the whole table when n is its capacity). */
 static void
-volume_sweep(wk_detect *d, int64_t b)
+volume_sweep(wk_detect *d, int64_t b, size_t n)
 {
 	wk_table *t = &d->t[T_VOLUME];
 
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i].hash != 0)
-			volume_advance(d, &t->slot[i], b);
+	for (size_t i = 0; i < n && i < t->cap; i++) {
+		wk_entry *e = &t->slot[d->volume_cursor];
+		d->volume_cursor = (d->volume_cursor + 1) & (t->cap - 1);
+		if (e->hash != 0 && e->aux < b)
+			volume_advance(d, e, b);
+	}
 }
+
+#define VOL_SWEEP_STEP 8 /* slots per event: 8192 slots in 1024 events */
 
 static void
 detect_volume(wk_detect *d, const wk_event *ev)
@@ -909,9 +919,13 @@ detect_volume(wk_detect *d, const wk_event *ev)
 		return;
 	b = bucket_of(c, ev->ts);
 	if (b > d->volume_clock) {
-		volume_sweep(d, b);
+		/* A line from the future (a remote host's clock, a forged
+		 * header) would close every source's buckets at once. */
+		if (ev->ts > (int64_t)time(NULL) + 86400)
+			return;
 		d->volume_clock = b;
 	}
+	volume_sweep(d, d->volume_clock, VOL_SWEEP_STEP);
 	kn = join(key, sizeof(key), "v", (wk_str){source_name[ev->source], strlen(source_name[ev->source])},
 		  ev->src);
 	e = wk_table_get(&d->t[T_VOLUME], key, kn, ev->ts, 0);
@@ -928,7 +942,7 @@ void
 wk_detect_finish(wk_detect *d)
 {
 	if (d->volume_clock > 0)
-		volume_sweep(d, d->volume_clock);
+		volume_sweep(d, d->volume_clock, d->t[T_VOLUME].cap);
 }
 
 /* ---- 12. Sekisho inventory: disabled accounts signing in, MFA reset ------- */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -260,8 +261,9 @@ test_ipv6_one_address_one_key(void **state)
 	stop(&f);
 }
 
-/* 2026-11-23 00:00 in Tokyo (the default [offhours] zone), a Monday. */
-#define MONDAY (T0 + 10 * 3600)
+/* 2026-09-28 00:00 in Tokyo (the default [offhours] zone), a Monday: five
+ * weeks on it stay in the past (lines from the future are not judged). */
+#define MONDAY (T0 + 10 * 3600 - 56 * 86400)
 
 static void
 traffic(struct fixture *f, int day, const char *src, int requests, uint64_t bytes)
@@ -317,6 +319,21 @@ test_volume_baseline(void **state)
 	traffic(&f, 33, "10.0.0.7", 40, 1 << 20); /* Saturday: 40 MiB */
 	traffic(&f, 35, "10.0.0.7", 1, 1);        /* Monday: closes Saturday's bucket */
 	assert_int_equal(alerts(&f, "net.volume_high"), 2);
+	/* A line from tomorrow's tomorrow is not judged: it would close every bucket. */
+	{
+		wk_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = WK_PROXY;
+		ev.source = WK_SRC_SQUID;
+		ev.ts = (int64_t)time(NULL) + 3 * 86400;
+		ev.src = S("10.0.0.7");
+		ev.bytes = 1u << 30;
+		wk_detect_event(f.d, &ev, "squid line", 10);
+	}
+	/* ... so Tuesday's 40 MiB is still judged against .7's own days. */
+	traffic(&f, 36, "10.0.0.7", 40, 1 << 20);
+	traffic(&f, 37, "10.0.0.7", 1, 1);
+	assert_int_equal(alerts(&f, "net.volume_high"), 3);
 	stop(&f);
 }
 
