@@ -29,7 +29,18 @@ struct wk_detect {
 	wk_table t[T__COUNT];
 	int64_t volume_clock;  /* the newest [volume] bucket seen: older ones are closed */
 	size_t volume_cursor;  /* the next slot the incremental sweep looks at */
+	/* The last sign-in lines (failures and successes), for a few lines of
+	 * evidence per alert: a brute-force alert shows the attempts, not only
+	 * the one that crossed the threshold.  Bounded: RECENT lines. */
+	struct recent_line {
+		uint64_t src, user; /* keyed hashes; 0 = empty slot */
+		uint32_t len;
+		char text[WK_EVIDENCE_LEN];
+	} recent[64];
+	unsigned recent_next;
 };
+
+#define RECENT (sizeof(((wk_detect *)0)->recent) / sizeof(((wk_detect *)0)->recent[0]))
 
 void
 wk_config_default(wk_config *c)
@@ -223,6 +234,52 @@ alert_keys(wk_alert *a, const char *name0, wk_str v0, const char *name1, wk_str 
 		alert_key(a, 1, name1, v1);
 }
 
+static uint64_t
+recent_key(const wk_detect *d, wk_str s)
+{
+	return s.n > 0 ? wk_hash(s.p, s.n, d->t[T_TALKERS].seed ^ 0x2545f491u) : 0;
+}
+
+/* Keeps a sign-in line (the current one is then the newest). */
+static void
+remember(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+{
+	struct recent_line *r = &d->recent[d->recent_next++ % RECENT];
+
+	r->src = recent_key(d, ev->src);
+	r->user = recent_key(d, ev->user);
+	r->len = (uint32_t)(len < sizeof(r->text) ? len : sizeof(r->text));
+	memcpy(r->text, line, r->len);
+}
+
+enum { BY_SRC = 1, BY_USER = 2 };
+
+/*
+ * Sends an alert of a sign-in rule with up to WK_EVIDENCE_MAX of the newest
+ * remembered lines of the same source and/or user (by), oldest first; the
+ * line that fired it is the newest of them.
+ */
+static void
+alert_send_recent(wk_detect *d, wk_alert *a, const wk_event *ev, int by)
+{
+	uint64_t src = recent_key(d, ev->src), user = recent_key(d, ev->user);
+	const struct recent_line *pick[WK_EVIDENCE_MAX];
+	int n = 0;
+
+	for (unsigned i = 1; i <= RECENT && n < WK_EVIDENCE_MAX; i++) {
+		const struct recent_line *r = &d->recent[(d->recent_next - i) % RECENT];
+		if (r->src == 0 && r->user == 0)
+			break;
+		if ((!(by & BY_SRC) || r->src == src) && (!(by & BY_USER) || r->user == user))
+			pick[n++] = r;
+	}
+	while (n > 0) {
+		n--;
+		wk_alert_evidence(a, pick[n]->text, pick[n]->len);
+	}
+	wk_alert_emit(d->sink, a);
+}
+
 /* Adds the line that fired it (when there is one) and sends the alert. */
 static void
 alert_send(wk_detect *d, wk_alert *a, const char *line, size_t len)
@@ -381,7 +438,7 @@ first_report(wk_detect *d, wk_event *ev)
 /* ---- 1. brute force, spraying, distributed attempts (A5, E1) ------------- */
 
 static void
-detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+detect_failures(wk_detect *d, const wk_event *ev)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -401,7 +458,7 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 				 "%u failed sign-ins for one account from one source within %u s",
 				 e->count, c->brute_window);
 			alert_keys(&a, "user", ev->user, "source", ev->src);
-			alert_send(d, &a, line, len);
+			alert_send_recent(d, &a, ev, BY_SRC | BY_USER);
 		}
 	}
 	/* Many accounts from one source: password spraying. */
@@ -418,7 +475,7 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 				 "(password spraying), e.g. %s, %s, %s",
 				 e->ndistinct, c->spray_window, e->shown[0], e->shown[1], e->shown[2]);
 			alert_keys(&a, "source", ev->src, NULL, EMPTY);
-			alert_send(d, &a, line, len);
+			alert_send_recent(d, &a, ev, BY_SRC);
 		}
 	}
 	/* One account from many sources. */
@@ -435,7 +492,7 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 				 e->ndistinct, c->distributed_window, e->shown[0], e->shown[1],
 				 e->shown[2]);
 			alert_keys(&a, "user", ev->user, NULL, EMPTY);
-			alert_send(d, &a, line, len);
+			alert_send_recent(d, &a, ev, BY_USER);
 		}
 	}
 }
@@ -443,7 +500,7 @@ detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 /* ---- 2. one user, several addresses at once (E1) ------------------------- */
 
 static void
-detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+detect_multi_ip(wk_detect *d, const wk_event *ev)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -469,7 +526,7 @@ detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 			 e->ndistinct, c->multi_window, e->shown[0], e->shown[1],
 			 e->ndistinct > 2 ? ", " : "", e->ndistinct > 2 ? e->shown[2] : "");
 		alert_keys(&a, "user", ev->user, NULL, EMPTY);
-		alert_send(d, &a, line, len);
+		alert_send_recent(d, &a, ev, BY_USER);
 	}
 }
 
@@ -499,7 +556,7 @@ off_hours(const wk_config *c, int64_t ts)
 }
 
 static void
-detect_offhours(wk_detect *d, const wk_event *ev, const char *line, size_t len)
+detect_offhours(wk_detect *d, const wk_event *ev)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -518,7 +575,7 @@ detect_offhours(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 			 "%u sign-ins outside business hours from one terminal within %u days",
 			 e->count, c->offhours_window / 86400);
 		alert_keys(&a, "user", ev->user, "source", ev->src);
-		alert_send(d, &a, line, len);
+		alert_send_recent(d, &a, ev, BY_SRC | BY_USER);
 	}
 }
 
@@ -1113,13 +1170,15 @@ wk_detect_event(wk_detect *d, const wk_event *in, const char *line, size_t len)
 	ev->dst = canonical_addr(ev->dst, dst, sizeof(dst));
 	if (!first_report(d, ev))
 		return;
+	if (ev->kind == WK_AUTH_OK || failed(ev))
+		remember(d, ev, line, len);
 	if (ev->src.n > 0) {
 		wk_entry *e = wk_table_get(&d->t[T_TALKERS], ev->src.p, ev->src.n, ev->ts, 0);
 		e->count++;
 	}
-	detect_failures(d, ev, line, len);
-	detect_multi_ip(d, ev, line, len);
-	detect_offhours(d, ev, line, len);
+	detect_failures(d, ev);
+	detect_multi_ip(d, ev);
+	detect_offhours(d, ev);
 	detect_trap(d, ev, line, len);
 	detect_connect(d, ev, line, len);
 	detect_beacon(d, ev, line, len);

@@ -62,7 +62,9 @@ feed(struct fixture *f, wk_kind kind, int64_t ts, const char *user, const char *
 	ev.ts = ts;
 	ev.user = S(user);
 	ev.src = S(src);
-	wk_detect_event(f->d, &ev, "raw line", 8);
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%lld %s from %s", (long long)ts, user, src);
+	wk_detect_event(f->d, &ev, line, (size_t)n);
 }
 
 /* Number of alerts of rule in the output so far. */
@@ -87,13 +89,18 @@ test_bruteforce(void **state)
 	(void)state;
 	wk_config_default(&f.cfg);
 	start(&f);
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < 9; i++) {
 		feed(&f, WK_AUTH_FAIL, T0 + i, "root", "203.0.113.5");
+		feed(&f, WK_AUTH_FAIL, T0 + i, "guest", "198.51.100.4"); /* not evidence */
+	}
 	assert_int_equal(alerts(&f, "auth.bruteforce"), 0);
 	feed(&f, WK_AUTH_FAIL, T0 + 9, "root", "203.0.113.5");
 	assert_int_equal(alerts(&f, "auth.bruteforce"), 1);
 	assert_non_null(strstr(f.buf, "\"keys\":{\"user\":\"root\",\"source\":\"203.0.113.5\"}"));
-	assert_non_null(strstr(f.buf, "\"evidence\":[\"raw line\"]"));
+	/* The last three attempts of that account from that source, oldest first. */
+	assert_non_null(strstr(f.buf, "\"evidence\":[\"1795323607 root from 203.0.113.5\","
+				      "\"1795323608 root from 203.0.113.5\","
+				      "\"1795323609 root from 203.0.113.5\"]"));
 	/* Suppressed for the same key; the window restarts after brute_window. */
 	for (int i = 0; i < 20; i++)
 		feed(&f, WK_AUTH_FAIL, T0 + 10 + i, "root", "203.0.113.5");
