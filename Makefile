@@ -161,7 +161,7 @@ $(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver -Iwatch $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH) $(shell pkg-config --libs cmocka)
+	    $(LIBSRV) $(LIBHOST) $(LIBWATCH) $(LIBCORE) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH) $(shell pkg-config --libs cmocka)
 
 # Examples link only the core library: that is what a device firmware gets.
 $(BUILD)/examples/%: examples/%.c $(LIBCORE)
