@@ -70,9 +70,12 @@ WATCH_SRC := $(filter-out watch/main.c,$(wildcard watch/*.c watch/*/*.c))
 WATCH_OBJ := $(WATCH_SRC:%.c=$(BUILD)/%.o)
 LIBWATCH := $(BUILD)/libwatch.a
 WATCHBIN := $(BUILD)/sekisho-watch
-# libevtx reads .evtx files for the winevt source (watch/parsers/winevt.c).
-CFLAGS_WATCH := $(shell pkg-config --cflags libevtx)
-LIBS_WATCH := $(shell pkg-config --libs libevtx)
+# libevtx reads .evtx files for the winevt source (watch/parsers/winevt.c);
+# libcurl posts alerts to a webhook from a worker thread (watch/sink_webhook.c).
+# Only sekisho-watch (and the tests that link libwatch.a) link them.
+PKG_WATCH := libevtx libcurl
+CFLAGS_WATCH := $(shell pkg-config --cflags $(PKG_WATCH)) -pthread
+LIBS_WATCH := $(shell pkg-config --libs $(PKG_WATCH)) -pthread
 $(WATCH_OBJ): CFLAGS += $(CFLAGS_WATCH)
 
 LIBCORE  := $(BUILD)/libsekisho.a
