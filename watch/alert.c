@@ -3,6 +3,8 @@
 #include <time.h>
 
 #include "alert.h"
+#include "sink_syslog.h"
+#include "sink_webhook.h"
 
 /* Literal strings (rule, severity, requirement, key names) are assumed no
  * longer than this when bounding the JSON object; a longer one only makes
@@ -166,7 +168,8 @@ wk_alert_emit(wk_sink *s, const wk_alert *a)
 	s->emitted++;
 	if (s->kept != NULL && s->nkept < WK_KEPT_ALERTS)
 		s->kept[s->nkept++] = *a;
-	if (s->json && (n = wk_alert_json(a, json, sizeof(json))) == 0)
+	if ((s->json || s->syslog != NULL || s->webhook != NULL) &&
+	    (n = wk_alert_json(a, json, sizeof(json))) == 0)
 		fprintf(stderr, "sekisho-watch: alert %s does not fit in %d bytes of JSON; "
 				"only its text is written\n",
 			a->rule, WK_ALERT_JSON_MAX);
@@ -182,4 +185,10 @@ wk_alert_emit(wk_sink *s, const wk_alert *a)
 			fprintf(s->out, " %s=%s", a->key_name[i], a->key_value[i]);
 		fputc('\n', s->out);
 	}
+	if (n == 0)
+		return;
+	if (s->syslog != NULL)
+		wk_syslog_send(s->syslog, a->severity, json, n);
+	if (s->webhook != NULL)
+		wk_webhook_post(s->webhook, json, n);
 }

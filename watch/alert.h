@@ -34,15 +34,25 @@ typedef struct wk_alert {
  */
 #define WK_ALERT_JSON_MAX 16384
 
+typedef struct wk_syslog wk_syslog;   /* sink_syslog.h */
+typedef struct wk_webhook wk_webhook; /* sink_webhook.h */
+
 typedef struct wk_sink {
 	FILE *out;                 /* stdout or --alerts FILE */
 	int json;                  /* 1: JSON lines; 0: text */
 	uint64_t emitted;
 	wk_alert *kept;            /* --report: the first WK_KEPT_ALERTS alerts, or NULL */
 	size_t nkept;
+	wk_syslog *syslog;         /* --syslog / [alerts] syslog, or NULL (not owned) */
+	wk_webhook *webhook;       /* --webhook / [alerts] webhook, or NULL (not owned) */
 } wk_sink;
 
-/* Writes one alert: a JSON line (built by wk_alert_json) or a line of text. */
+/*
+ * Writes one alert: a line on s->out, and the same JSON object to the
+ * syslog and webhook sinks when they are set.  The JSON is built once.
+ * Never blocks on a network sink: syslog sends are non-blocking and the
+ * webhook only queues.
+ */
 void wk_alert_emit(wk_sink *s, const wk_alert *a);
 
 /*

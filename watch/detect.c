@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "detect.h"
 
@@ -53,6 +54,9 @@ wk_config_default(wk_config *c)
 	c->long_connect = 3600;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
+	/* [alerts] sinks: both off until a target or URL is set */
+	c->syslog_facility = LOG_AUTHPRIV;
+	c->webhook_timeout = WK_WEBHOOK_TIMEOUT;
 }
 
 wk_detect *

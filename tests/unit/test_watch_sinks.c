@@ -3,8 +3,9 @@
  * JSON built once into a bounded buffer (even the longest alert fits, and
  * every sink gets the same bytes), RFC 5424 formatting, syslog targets,
  * facilities and severities, webhook URL and header checks, the bounded
- * queue that drops its oldest alert, and the accounting of a webhook whose
- * receiver never answers.  The real sockets and HTTP are in
+ * queue that drops its oldest alert, the accounting of a webhook whose
+ * receiver never answers, and the [alerts] settings with their errors (the
+ * webhook secret never in one).  The real sockets and HTTP are in
  * tests/integration/99_watch_sinks.sh.
  */
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "alert.h"
+#include "detect.h"
 #include "sink_syslog.h"
 #include "sink_webhook.h"
 
@@ -356,6 +358,72 @@ test_webhook_new_errors(void **state)
 	wk_syslog_close(NULL);
 }
 
+/* Writes text to a new config file and loads it over the defaults. */
+static int
+load(wk_config *c, const char *text, char *err, size_t err_size)
+{
+	char path[] = "/tmp/test_watch_sinks.XXXXXX";
+	int fd = mkstemp(path), r;
+	FILE *f = fdopen(fd, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	wk_config_default(c);
+	r = wk_config_load(c, path, err, err_size);
+	unlink(path);
+	return r;
+}
+
+static void
+test_config(void **state)
+{
+	static wk_config c;
+	char err[512];
+
+	(void)state;
+	wk_config_default(&c);
+	assert_string_equal(c.syslog_target, "");
+	assert_int_equal(c.syslog_facility, LOG_AUTHPRIV);
+	assert_string_equal(c.webhook_url, "");
+	assert_int_equal(c.webhook_timeout, 10);
+	assert_int_equal(load(&c,
+			      "[alerts]\nsyslog = udp:[2001:db8::1]:514\nsyslog_facility = local3\n"
+			      "webhook = https://siem.example/hook\n"
+			      "webhook_header = Authorization: Bearer abc\n"
+			      "webhook_ca = /etc/ssl/private-ca.pem\nwebhook_timeout = 30s\n",
+			      err, sizeof(err)),
+			 0);
+	assert_string_equal(c.syslog_target, "udp:[2001:db8::1]:514");
+	assert_int_equal(c.syslog_facility, LOG_LOCAL3);
+	assert_string_equal(c.webhook_url, "https://siem.example/hook");
+	assert_string_equal(c.webhook_header, "Authorization: Bearer abc");
+	assert_string_equal(c.webhook_ca, "/etc/ssl/private-ca.pem");
+	assert_int_equal(c.webhook_timeout, 30);
+
+	assert_int_equal(load(&c, "[alerts]\nsyslog = tcp:h:514\n", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: [alerts] syslog: syslog target 'tcp:h:514': use local"));
+	assert_int_equal(load(&c, "[alerts]\nsyslog_facility = kern\n", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: [alerts] syslog_facility: unknown facility 'kern'"));
+	assert_int_equal(load(&c, "[alerts]\nwebhook = ftp://h/s3cret\n", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: [alerts] webhook: the webhook URL must"));
+	assert_null(strstr(err, "s3cret"));
+	assert_int_equal(load(&c, "[alerts]\nwebhook_header = Authorization Bearer s3cret\n", err,
+			      sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, ":2: [alerts] webhook_header: not a 'Name: value' header"));
+	assert_null(strstr(err, "s3cret"));
+	assert_int_equal(load(&c, "[alerts]\nwebhook_timeout = 0\n", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[alerts] webhook_timeout: bad value '0'"));
+	assert_int_equal(load(&c, "[alerts]\nwebhook_timeout = 11m\n", err, sizeof(err)), -1);
+	assert_int_equal(load(&c, "[alerts]\nwebhook_timeout = 10m\n", err, sizeof(err)), 0);
+	assert_int_equal(c.webhook_timeout, 600);
+	/* Empty values turn a sink off. */
+	assert_int_equal(load(&c, "[alerts]\nsyslog =\nwebhook =\n", err, sizeof(err)), 0);
+	assert_string_equal(c.syslog_target, "");
+	assert_string_equal(c.webhook_url, "");
+}
+
 int
 main(void)
 {
@@ -371,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_webhook_queue),
 		cmocka_unit_test(test_webhook_accounting),
 		cmocka_unit_test(test_webhook_new_errors),
+		cmocka_unit_test(test_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
