@@ -86,6 +86,7 @@ CLI      := $(BUILD)/sekisho
 SERVERD  := $(BUILD)/sekishod
 PAMMOD   := $(BUILD)/pam_sekisho.so
 PAMTEST  := $(BUILD)/tests/pamtest_run
+SINKRECV := $(BUILD)/tests/sink_receiver
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -137,6 +138,13 @@ $(PAMTEST): tests/integration/pamtest_run.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< -lpamtest -lpam
 
+# The HTTP(S), unix-datagram and UDP receiver of sekisho-watch's sinks
+# (tests/integration/99_watch_sinks.sh).
+$(SINKRECV): tests/integration/sink_receiver.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(shell pkg-config --libs openssl)
+
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -178,10 +186,11 @@ unit: $(UNIT_BIN) $(EXAMPLE_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 	@set -e; for e in $(EXAMPLE_BIN); do echo "== $$e"; $$e >/dev/null; done
 
-integration: all $(PAMTEST)
+integration: all $(PAMTEST) $(SINKRECV)
 	@set -e; for t in tests/integration/[0-9]*.sh; do \
 	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) SEKISHOD=$(abspath $(SERVERD)) \
-	    PAM_SEKISHO=$(abspath $(PAMMOD)) PAMTEST_RUN=$(abspath $(PAMTEST)) SAN=$(SAN) sh $$t; done
+	    PAM_SEKISHO=$(abspath $(PAMMOD)) PAMTEST_RUN=$(abspath $(PAMTEST)) \
+	    SINK_RECEIVER=$(abspath $(SINKRECV)) SAN=$(SAN) sh $$t; done
 
 # The portal in Debian's Chromium (playwright-core); starts its own server.
 e2e: all
