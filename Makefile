@@ -70,9 +70,12 @@ WATCH_SRC := $(filter-out watch/main.c,$(wildcard watch/*.c watch/*/*.c))
 WATCH_OBJ := $(WATCH_SRC:%.c=$(BUILD)/%.o)
 LIBWATCH := $(BUILD)/libwatch.a
 WATCHBIN := $(BUILD)/sekisho-watch
-# libevtx reads .evtx files for the winevt source (watch/parsers/winevt.c).
-CFLAGS_WATCH := $(shell pkg-config --cflags libevtx)
-LIBS_WATCH := $(shell pkg-config --libs libevtx)
+# libevtx reads .evtx files for the winevt source (watch/parsers/winevt.c);
+# libcurl posts alerts to a webhook from a worker thread (watch/sink_webhook.c).
+# Only sekisho-watch (and the tests that link libwatch.a) link them.
+PKG_WATCH := libevtx libcurl
+CFLAGS_WATCH := $(shell pkg-config --cflags $(PKG_WATCH)) -pthread
+LIBS_WATCH := $(shell pkg-config --libs $(PKG_WATCH)) -pthread
 $(WATCH_OBJ): CFLAGS += $(CFLAGS_WATCH)
 
 LIBCORE  := $(BUILD)/libsekisho.a
@@ -83,6 +86,7 @@ CLI      := $(BUILD)/sekisho
 SERVERD  := $(BUILD)/sekishod
 PAMMOD   := $(BUILD)/pam_sekisho.so
 PAMTEST  := $(BUILD)/tests/pamtest_run
+SINKRECV := $(BUILD)/tests/sink_receiver
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -134,6 +138,13 @@ $(PAMTEST): tests/integration/pamtest_run.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< -lpamtest -lpam
 
+# The HTTP(S), unix-datagram and UDP receiver of sekisho-watch's sinks
+# (tests/integration/99_watch_sinks.sh).
+$(SINKRECV): tests/integration/sink_receiver.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
+	    $(shell pkg-config --libs openssl)
+
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -161,7 +172,7 @@ $(WATCHBIN): $(BUILD)/watch/main.o $(LIBWATCH) $(LIBCORE)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SRV_FLAGS) -Iserver -Iwatch $(CFLAGS) -Wno-missing-prototypes -pie $(LDHARD) -o $@ $< \
-	    $(LIBSRV) $(LIBHOST) $(LIBCORE) $(LIBWATCH) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH) $(shell pkg-config --libs cmocka)
+	    $(LIBSRV) $(LIBHOST) $(LIBWATCH) $(LIBCORE) $(LIBS_SRV) $(LIBS_HOST) $(LIBS_CORE) $(LIBS_WATCH) $(shell pkg-config --libs cmocka)
 
 # Examples link only the core library: that is what a device firmware gets.
 $(BUILD)/examples/%: examples/%.c $(LIBCORE)
@@ -175,10 +186,11 @@ unit: $(UNIT_BIN) $(EXAMPLE_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 	@set -e; for e in $(EXAMPLE_BIN); do echo "== $$e"; $$e >/dev/null; done
 
-integration: all $(PAMTEST)
+integration: all $(PAMTEST) $(SINKRECV)
 	@set -e; for t in tests/integration/[0-9]*.sh; do \
 	    echo "== $$t"; SEKISHO=$(abspath $(CLI)) SEKISHOD=$(abspath $(SERVERD)) \
-	    PAM_SEKISHO=$(abspath $(PAMMOD)) PAMTEST_RUN=$(abspath $(PAMTEST)) SAN=$(SAN) sh $$t; done
+	    PAM_SEKISHO=$(abspath $(PAMMOD)) PAMTEST_RUN=$(abspath $(PAMTEST)) \
+	    SINK_RECEIVER=$(abspath $(SINKRECV)) SAN=$(SAN) sh $$t; done
 
 # The portal in Debian's Chromium (playwright-core); starts its own server.
 e2e: all

@@ -13,7 +13,8 @@
 # squid: the real proxy of 96_squid.sh (own config and port; a system squid on :3128,
 # started only where systemd runs, is not in its way). libevtx-dev reads .evtx files
 # for sekisho-watch (its libevtx.h needs libbfio.h, which it does not pull in);
-# libevtx-utils is evtxexport.
+# libevtx-utils is evtxexport. libcurl4-openssl-dev: sekisho-watch's webhook sink
+# (linked by sekisho-watch only, not by libsekisho, sekishod or the PAM module).
 # sshguard, fail2ban and goaccess are the peers of bench/watch.sh, run there as plain
 # parsers on files (sshg-parser, fail2ban-regex, goaccess -f); time is GNU time (max RSS).
 # Where systemd runs, sshguard's and fail2ban's packages enable and start their services
@@ -28,7 +29,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
       oathtool liboath-dev libargon2-dev sqlite3 python3 zbar-tools chromium wrk curl openssl
       nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
       openssh-client sshpass caddy
-      squid libevtx-dev libevtx-utils libbfio-dev
+      squid libevtx-dev libevtx-utils libbfio-dev libcurl4-openssl-dev
       sshguard fail2ban goaccess time"
 
 missing=""

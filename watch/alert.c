@@ -3,6 +3,20 @@
 #include <time.h>
 
 #include "alert.h"
+#include "sink_syslog.h"
+#include "sink_webhook.h"
+
+/* Literal strings (rule, severity, requirement, key names) are assumed no
+ * longer than this when bounding the JSON object; a longer one only makes
+ * wk_alert_json return 0. */
+#define LITERAL_MAX 64
+#define ESCAPED(n) (6 * (n) + 2) /* worst case: every byte \u00XX, plus quotes */
+_Static_assert(256 /* field names, punctuation, count */ + 3 * ESCAPED(LITERAL_MAX) +
+			       ESCAPED(sizeof(((wk_alert *)0)->summary)) +
+			       3 * (ESCAPED(LITERAL_MAX) + ESCAPED(sizeof(((wk_alert *)0)->key_value[0])) + 1) +
+			       2 * 32 + WK_EVIDENCE_MAX * (ESCAPED(WK_EVIDENCE_LEN) + 1) <
+		       WK_ALERT_JSON_MAX,
+	       "WK_ALERT_JSON_MAX does not hold the longest alert");
 
 void
 wk_json_str(FILE *out, const char *s, size_t n)
@@ -51,46 +65,130 @@ wk_alert_evidence(wk_alert *a, const char *line, size_t len)
 	d[len] = '\0';
 }
 
-void
-wk_alert_emit(wk_sink *s, const wk_alert *a)
+/* A bounded output buffer: once something did not fit, over stays set. */
+struct jbuf {
+	char *p;
+	size_t n, size;
+	int over;
+};
+
+static void
+jb_put(struct jbuf *b, const char *s, size_t n)
 {
-	char first[32], last[32];
+	if (b->over || n >= b->size - b->n) { /* keep a byte for the NUL */
+		b->over = 1;
+		return;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void
+jb_puts(struct jbuf *b, const char *s)
+{
+	jb_put(b, s, strlen(s));
+}
+
+/* A JSON string literal, escaped as wk_json_str does. */
+static void
+jb_str(struct jbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+
+	jb_put(b, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[2] = {'\\', (char)c};
+		if (c == '"' || c == '\\') {
+			jb_put(b, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			jb_put(b, u, 6);
+		} else {
+			jb_put(b, s + i, 1); /* UTF-8 passes through; invalid bytes stay as they are */
+		}
+	}
+	jb_put(b, "\"", 1);
+}
+
+size_t
+wk_alert_json(const wk_alert *a, char *buf, size_t size)
+{
+	struct jbuf b = {buf, 0, size, size == 0};
+	char first[32], last[32], count[16];
 
 	time_str(a->first_seen, first, sizeof(first));
 	time_str(a->last_seen, last, sizeof(last));
+	snprintf(count, sizeof(count), "%u", a->count);
+	jb_puts(&b, "{\"rule\":");
+	jb_str(&b, a->rule);
+	jb_puts(&b, ",\"severity\":");
+	jb_str(&b, a->severity);
+	jb_puts(&b, ",\"requirement\":");
+	jb_str(&b, a->requirement);
+	jb_puts(&b, ",\"summary\":");
+	jb_str(&b, a->summary);
+	jb_puts(&b, ",\"first_seen\":");
+	jb_str(&b, first);
+	jb_puts(&b, ",\"last_seen\":");
+	jb_str(&b, last);
+	jb_puts(&b, ",\"count\":");
+	jb_puts(&b, count);
+	jb_puts(&b, ",\"keys\":{");
+	for (int i = 0; i < 3 && a->key_name[i]; i++) {
+		if (i > 0)
+			jb_put(&b, ",", 1);
+		jb_str(&b, a->key_name[i]);
+		jb_put(&b, ":", 1);
+		jb_str(&b, a->key_value[i]);
+	}
+	jb_puts(&b, "},\"evidence\":[");
+	for (int i = 0; i < a->nevidence && i < WK_EVIDENCE_MAX; i++) {
+		if (i > 0)
+			jb_put(&b, ",", 1);
+		jb_str(&b, a->evidence[i]);
+	}
+	jb_puts(&b, "]}");
+	if (b.over) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	buf[b.n] = '\0';
+	return b.n;
+}
+
+void
+wk_alert_emit(wk_sink *s, const wk_alert *a)
+{
+	char json[WK_ALERT_JSON_MAX + 1];
+	size_t n = 0;
+
 	s->emitted++;
 	if (s->kept != NULL && s->nkept < WK_KEPT_ALERTS)
 		s->kept[s->nkept++] = *a;
-	if (!s->json) {
+	if ((s->json || s->syslog != NULL || s->webhook != NULL) &&
+	    (n = wk_alert_json(a, json, sizeof(json))) == 0)
+		fprintf(stderr, "sekisho-watch: alert %s does not fit in %d bytes of JSON; "
+				"only its text is written\n",
+			a->rule, WK_ALERT_JSON_MAX);
+	if (s->json && n > 0) {
+		fwrite(json, 1, n, s->out);
+		fputc('\n', s->out);
+	} else {
+		char last[32];
+		time_str(a->last_seen, last, sizeof(last));
 		fprintf(s->out, "%s [%s] %s (%s): %s", last, a->severity, a->rule, a->requirement,
 			a->summary);
 		for (int i = 0; i < 3 && a->key_name[i]; i++)
 			fprintf(s->out, " %s=%s", a->key_name[i], a->key_value[i]);
 		fputc('\n', s->out);
+	}
+	if (n == 0)
 		return;
-	}
-	fputs("{\"rule\":", s->out);
-	wk_json_str(s->out, a->rule, strlen(a->rule));
-	fputs(",\"severity\":", s->out);
-	wk_json_str(s->out, a->severity, strlen(a->severity));
-	fputs(",\"requirement\":", s->out);
-	wk_json_str(s->out, a->requirement, strlen(a->requirement));
-	fputs(",\"summary\":", s->out);
-	wk_json_str(s->out, a->summary, strlen(a->summary));
-	fprintf(s->out, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"count\":%u,\"keys\":{", first,
-		last, a->count);
-	for (int i = 0; i < 3 && a->key_name[i]; i++) {
-		if (i > 0)
-			fputc(',', s->out);
-		wk_json_str(s->out, a->key_name[i], strlen(a->key_name[i]));
-		fputc(':', s->out);
-		wk_json_str(s->out, a->key_value[i], strlen(a->key_value[i]));
-	}
-	fputs("},\"evidence\":[", s->out);
-	for (int i = 0; i < a->nevidence; i++) {
-		if (i > 0)
-			fputc(',', s->out);
-		wk_json_str(s->out, a->evidence[i], strlen(a->evidence[i]));
-	}
-	fputs("]}\n", s->out);
+	if (s->syslog != NULL)
+		wk_syslog_send(s->syslog, a->severity, json, n);
+	if (s->webhook != NULL)
+		wk_webhook_post(s->webhook, json, n);
 }

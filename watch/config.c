@@ -170,11 +170,72 @@ offset(const char *v, int *out)
 	return 0;
 }
 
+/* Copies v into a char array, which it must fit. */
+#define COPY(dst, v) (strlen(v) < sizeof(dst) ? (memcpy(dst, v, strlen(v) + 1), 0) : -1)
+
+/* [alerts] syslog: "" (off), local, unix:/PATH, udp:HOST:PORT. */
+static int
+syslog_target(const char *v, wk_config *c, char *why, size_t why_size)
+{
+	wk_syslog_target t;
+
+	if (v[0] != '\0' && wk_syslog_target_parse(v, &t, why, why_size) != 0)
+		return -1;
+	return COPY(c->syslog_target, v);
+}
+
+static int
+syslog_facility(const char *v, wk_config *c, char *why, size_t why_size)
+{
+	if ((c->syslog_facility = wk_syslog_facility(v)) < 0) {
+		snprintf(why, why_size, "unknown facility '%s': use authpriv, auth, daemon, user "
+					"or local0 to local7", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* [alerts] webhook: "" (off) or an http(s) URL; never repeated in errors. */
+static int
+webhook_url(const char *v, wk_config *c, char *why, size_t why_size)
+{
+	if (v[0] != '\0' && wk_webhook_url_check(v, why, why_size) != 0)
+		return -1;
+	return COPY(c->webhook_url, v);
+}
+
+/* [alerts] webhook_header: "Name: value", a secret: never repeated. */
+static int
+webhook_header(const char *v, wk_config *c, char *why, size_t why_size)
+{
+	if ((v[0] != '\0' && wk_webhook_header_check(v) != 0) || COPY(c->webhook_header, v) != 0) {
+		/* why is always set: the generic message would print the value. */
+		snprintf(why, why_size, "not a 'Name: value' header on one line, or longer than "
+					"%d bytes (the value is not shown: it is a secret)",
+			 WK_WEBHOOK_HEADER_MAX - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+webhook_timeout(const char *v, wk_config *c, char *why, size_t why_size)
+{
+	if (duration(v, &c->webhook_timeout) != 0 || c->webhook_timeout < 1 ||
+	    c->webhook_timeout > WK_WEBHOOK_TIMEOUT_MAX) {
+		snprintf(why, why_size, "bad value '%s': a duration of 1 s to %d s", v,
+			 WK_WEBHOOK_TIMEOUT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct loader *ld = user;
 	wk_config *c = ld->c;
+	char why[320] = ""; /* what is wrong, when more than "bad value" */
 	int r = -2; /* -2: unknown key */
 
 #define IS(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
@@ -260,6 +321,18 @@ handler(void *user, const char *section, const char *key, const char *value)
 		r = duration(value, &c->suppress);
 	else if (IS("alerts", "table_capacity"))
 		r = number(value, 16, 1u << 24, &c->table_capacity);
+	else if (IS("alerts", "syslog"))
+		r = syslog_target(value, c, why, sizeof(why));
+	else if (IS("alerts", "syslog_facility"))
+		r = syslog_facility(value, c, why, sizeof(why));
+	else if (IS("alerts", "webhook"))
+		r = webhook_url(value, c, why, sizeof(why));
+	else if (IS("alerts", "webhook_header"))
+		r = webhook_header(value, c, why, sizeof(why));
+	else if (IS("alerts", "webhook_ca"))
+		r = COPY(c->webhook_ca, value);
+	else if (IS("alerts", "webhook_timeout"))
+		r = webhook_timeout(value, c, why, sizeof(why));
 #undef IS
 	if (r == 0)
 		return 1;
@@ -267,6 +340,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 	if (r == -2)
 		snprintf(ld->err, ld->err_size, "unknown key '%s' in [%s] (see docs/watch.md)", key,
 			 section);
+	else if (why[0] != '\0')
+		snprintf(ld->err, ld->err_size, "[%s] %s: %s (see docs/watch.md)", section, key, why);
 	else
 		snprintf(ld->err, ld->err_size, "[%s] %s: bad value '%s' (see docs/watch.md)", section,
 			 key, value);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "detect.h"
@@ -78,6 +79,9 @@ wk_config_default(wk_config *c)
 	c->report_every = 60;
 	c->suppress = 3600;
 	c->table_capacity = 8192;
+	/* [alerts] sinks: both off until a target or URL is set */
+	c->syslog_facility = LOG_AUTHPRIV;
+	c->webhook_timeout = WK_WEBHOOK_TIMEOUT;
 }
 
 wk_detect *

@@ -10,6 +10,8 @@
 #include "alert.h"
 #include "event.h"
 #include "sekisho/access.h"
+#include "sink_syslog.h"
+#include "sink_webhook.h"
 #include "table.h"
 
 #define WK_LIST_MAX 16
@@ -62,6 +64,13 @@ typedef struct wk_config {
 	/* [alerts] */
 	unsigned suppress;                              /* one alert per rule and key per hour */
 	unsigned table_capacity;                        /* entries per table: 8192 */
+	/* [alerts] sinks */
+	char syslog_target[WK_SYSLOG_TARGET_MAX];       /* local, unix:/PATH, udp:HOST:PORT; "": off */
+	int syslog_facility;                            /* a LOG_* value: LOG_AUTHPRIV */
+	char webhook_url[WK_WEBHOOK_URL_MAX];           /* an http(s) URL; "": off */
+	char webhook_header[WK_WEBHOOK_HEADER_MAX];     /* "Name: value": a secret, never printed */
+	char webhook_ca[4096];                          /* a private CA's PEM file; "": the system's */
+	unsigned webhook_timeout;                       /* seconds one POST may take: 10 */
 } wk_config;
 
 void wk_config_default(wk_config *c);

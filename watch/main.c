@@ -3,7 +3,8 @@
  * and raises the alerts of the IPA design guide (issue 5; DESIGN 12, 14).
  *
  *   sekisho-watch [--config FILE] [--follow] [--state DIR] [--alerts FILE]
- *                 [--format json|text] SOURCE...
+ *                 [--format json|text] [--report FILE.html] [--syslog TARGET]
+ *                 [--webhook URL] SOURCE...
  *
  * A SOURCE is TYPE:PATH (PATH "-" is standard input).  Batch mode reads
  * every source to its end, in the order given, and exits 1 when any alert
@@ -13,10 +14,15 @@
  * written atomically at exit (and every minute when following), so that a
  * restart neither loses a window nor reads a line twice.  Lines that do not
  * parse are counted and one of them is shown per source, never fatal.
+ * Alerts go to standard output or --alerts FILE, and also to a syslog
+ * target and a webhook when set (sink_syslog.h, sink_webhook.h): a sink that
+ * fails is counted and reported at exit, never fatal, and never holds up
+ * the reading of logs.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +53,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: sekisho-watch [--config FILE] [--follow] [--state DIR] [--alerts FILE]\n"
-		"                     [--format json|text] [--report FILE.html] SOURCE...\n"
+		"                     [--format json|text] [--report FILE.html]\n"
+		"                     [--syslog TARGET] [--webhook URL] SOURCE...\n"
 		"  SOURCE is TYPE:PATH, PATH '-' for standard input; TYPE is one of\n"
 		"  sshd, squid, firewall, sekisho, winevt (a .evtx file, or exported XML).\n"
+		"  --syslog TARGET also sends each alert to syslog: local, unix:/PATH or\n"
+		"  udp:HOST:PORT.  --webhook URL also POSTs each alert (JSON) to an http(s)\n"
+		"  URL; its secret header goes in the config file ([alerts] webhook_header).\n"
 		"Exit status: 0 no alert, 1 alerts fired, 2 usage or input error.\n"
 		"Settings and rules: docs/watch.md.\n");
 }
@@ -136,6 +146,77 @@ state_load(const char *dir, wk_detect *d, struct saved_pos *pos, int *npos)
 	return 0;
 }
 
+/* ---- sinks ----------------------------------------------------------------- */
+
+/* The config is static so that the webhook secret in it is wiped on every
+ * way out of main (wipe_config is registered with atexit). */
+static wk_config cfg;
+
+static void
+wipe_config(void)
+{
+	sodium_memzero(cfg.webhook_header, sizeof(cfg.webhook_header));
+}
+
+/* Opens the syslog and webhook sinks the settings and options ask for. */
+static int
+open_sinks(wk_sink *sink, const char *syslog_opt, const char *webhook_opt)
+{
+	char err[512];
+
+	if (syslog_opt != NULL &&
+	    snprintf(cfg.syslog_target, sizeof(cfg.syslog_target), "%s", syslog_opt) >=
+		    (int)sizeof(cfg.syslog_target)) {
+		fprintf(stderr, "sekisho-watch: --syslog: the target is too long\n");
+		return -1;
+	}
+	if (webhook_opt != NULL &&
+	    snprintf(cfg.webhook_url, sizeof(cfg.webhook_url), "%s", webhook_opt) >=
+		    (int)sizeof(cfg.webhook_url)) {
+		fprintf(stderr, "sekisho-watch: --webhook: the URL is too long\n");
+		return -1;
+	}
+	if (cfg.syslog_target[0] != '\0' &&
+	    (sink->syslog = wk_syslog_open(cfg.syslog_target, cfg.syslog_facility, err,
+					   sizeof(err))) == NULL) {
+		fprintf(stderr, "sekisho-watch: %s\n", err);
+		return -1;
+	}
+	if (cfg.webhook_url[0] != '\0') {
+		sink->webhook = wk_webhook_new(cfg.webhook_url, cfg.webhook_header, cfg.webhook_ca,
+					       cfg.webhook_timeout, err, sizeof(err));
+		if (sink->webhook == NULL) {
+			fprintf(stderr, "sekisho-watch: %s\n", err);
+			return -1;
+		}
+		if (wk_webhook_cleartext(cfg.webhook_url))
+			fprintf(stderr, "sekisho-watch: warning: the webhook is plain http to another "
+					"host: alerts%s cross the network unencrypted (use https)\n",
+				cfg.webhook_header[0] != '\0' ? " and the webhook header" : "");
+	}
+	/* The webhook holds its own copy; the detectors copy the settings. */
+	wipe_config();
+	return 0;
+}
+
+/* Delivers what the webhook still holds (for at most its timeout), reports
+ * what any sink failed to send, and closes them. */
+static void
+close_sinks(wk_sink *sink)
+{
+	if (sink->webhook != NULL) {
+		wk_webhook_finish(sink->webhook, cfg.webhook_timeout);
+		wk_webhook_report(sink->webhook);
+		wk_webhook_free(sink->webhook);
+		sink->webhook = NULL;
+	}
+	if (sink->syslog != NULL) {
+		wk_syslog_report(sink->syslog);
+		wk_syslog_close(sink->syslog);
+		sink->syslog = NULL;
+	}
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 int
@@ -148,19 +229,21 @@ main(int argc, char **argv)
 		{"follow", no_argument, NULL, 'F'},
 		{"state", required_argument, NULL, 's'},
 		{"report", required_argument, NULL, 'r'},
+		{"syslog", required_argument, NULL, 'S'},
+		{"webhook", required_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static wk_input src[MAX_SOURCES];
 	static struct saved_pos pos[MAX_SOURCES];
-	const char *state_dir = NULL, *report = NULL;
-	wk_config cfg;
-	wk_sink sink = {stdout, 1, 0, NULL, 0};
+	const char *state_dir = NULL, *report = NULL, *syslog_opt = NULL, *webhook_opt = NULL;
+	wk_sink sink = {stdout, 1, 0, NULL, 0, NULL, NULL};
 	wk_detect *d;
 	char err[512];
 	int c, rc = 0, follow = 0, nsrc = 0, npos = 0;
 
 	wk_config_default(&cfg);
+	atexit(wipe_config);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -191,6 +274,12 @@ main(int argc, char **argv)
 		case 'r':
 			report = optarg;
 			break;
+		case 'S':
+			syslog_opt = optarg;
+			break;
+		case 'W':
+			webhook_opt = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -205,8 +294,13 @@ main(int argc, char **argv)
 	}
 	if (report != NULL && (sink.kept = calloc(WK_KEPT_ALERTS, sizeof(*sink.kept))) == NULL)
 		return 2;
+	if (open_sinks(&sink, syslog_opt, webhook_opt) != 0) {
+		close_sinks(&sink);
+		return 2;
+	}
 	if ((d = wk_detect_new(&cfg, &sink)) == NULL) {
 		fprintf(stderr, "sekisho-watch: out of memory\n");
+		close_sinks(&sink);
 		return 2;
 	}
 	if (state_dir != NULL && state_load(state_dir, d, pos, &npos) != 0) {
@@ -214,8 +308,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "sekisho-watch: %s/sekisho-watch.state does not fit these settings "
 				"or is damaged; starting with empty windows\n", state_dir);
 		wk_detect_free(d);
-		if ((d = wk_detect_new(&cfg, &sink)) == NULL)
+		if ((d = wk_detect_new(&cfg, &sink)) == NULL) {
+			close_sinks(&sink);
 			return 2;
+		}
 		npos = 0;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -295,6 +391,7 @@ main(int argc, char **argv)
 	fflush(sink.out);
 	for (int i = 0; i < nsrc; i++)
 		wk_source_summary(&src[i]);
+	close_sinks(&sink);
 	if (wk_detect_evicted(d) > 0)
 		fprintf(stderr, "sekisho-watch: %llu table entries evicted (memory stayed bounded; "
 				"raise [alerts] table_capacity to keep more)\n",
