@@ -166,8 +166,20 @@ wk_alert_emit(wk_sink *s, const wk_alert *a)
 	size_t n = 0;
 
 	s->emitted++;
-	if (s->kept != NULL && s->nkept < WK_KEPT_ALERTS)
-		s->kept[s->nkept++] = *a;
+	if (s->kept != NULL) {
+		s->kept[s->kept_next++ % WK_KEPT_ALERTS] = *a;
+		if (s->nkept < WK_KEPT_ALERTS)
+			s->nkept++;
+	}
+	{
+		size_t r = 0;
+		while (r < s->nrules && strcmp(s->rules[r].rule, a->rule) != 0)
+			r++;
+		if (r == s->nrules && r < WK_RULES_MAX)
+			s->rules[s->nrules++] = (struct wk_rule_count){a->rule, a->severity, a->requirement, 0};
+		if (r < s->nrules)
+			s->rules[r].count++;
+	}
 	if ((s->json || s->syslog != NULL || s->webhook != NULL) &&
 	    (n = wk_alert_json(a, json, sizeof(json))) == 0)
 		fprintf(stderr, "sekisho-watch: alert %s does not fit in %d bytes of JSON; "

@@ -26,6 +26,7 @@ typedef struct wk_alert {
 } wk_alert;
 
 #define WK_KEPT_ALERTS 500   /* alerts kept for --report */
+#define WK_RULES_MAX 48      /* distinct rules counted for --report (there are 23) */
 
 /*
  * The longest alert JSON object wk_alert_json writes, without the newline:
@@ -41,10 +42,16 @@ typedef struct wk_sink {
 	FILE *out;                 /* stdout or --alerts FILE */
 	int json;                  /* 1: JSON lines; 0: text */
 	uint64_t emitted;
-	wk_alert *kept;            /* --report: the first WK_KEPT_ALERTS alerts, or NULL */
-	size_t nkept;
+	wk_alert *kept;            /* --report: the latest WK_KEPT_ALERTS alerts (a ring), or NULL */
+	size_t nkept;              /* alerts in kept[] */
 	wk_syslog *syslog;         /* --syslog / [alerts] syslog, or NULL (not owned) */
 	wk_webhook *webhook;       /* --webhook / [alerts] webhook, or NULL (not owned) */
+	uint64_t kept_next;        /* the ring's next slot, modulo WK_KEPT_ALERTS */
+	struct wk_rule_count {     /* every alert counted by rule, for --report */
+		const char *rule, *severity, *requirement;
+		uint64_t count;
+	} rules[WK_RULES_MAX];
+	size_t nrules;
 } wk_sink;
 
 /*

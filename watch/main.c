@@ -237,7 +237,7 @@ main(int argc, char **argv)
 	static wk_input src[MAX_SOURCES];
 	static struct saved_pos pos[MAX_SOURCES];
 	const char *state_dir = NULL, *report = NULL, *syslog_opt = NULL, *webhook_opt = NULL;
-	wk_sink sink = {stdout, 1, 0, NULL, 0, NULL, NULL};
+	wk_sink sink = {.out = stdout, .json = 1};
 	wk_detect *d;
 	char err[512];
 	int c, rc = 0, follow = 0, nsrc = 0, npos = 0;

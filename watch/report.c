@@ -85,29 +85,13 @@ wk_report_write(const char *path, const wk_sink *sink, const wk_input *in, int n
 	const wk_entry *top[10];
 	size_t ntop = wk_detect_top_sources(d, top, 10);
 	char tmp[4096];
-	struct {
-		const char *rule, *severity, *req;
-		unsigned count;
-	} rules[32];
-	size_t nrules = 0;
+	/* the ring's oldest alert first */
+	size_t first = sink->nkept < WK_KEPT_ALERTS ? 0 : (size_t)(sink->kept_next % WK_KEPT_ALERTS);
 	FILE *f;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp) ||
 	    (f = fopen(tmp, "w")) == NULL)
 		return -1;
-	for (size_t i = 0; i < sink->nkept; i++) {
-		size_t r;
-		for (r = 0; r < nrules && strcmp(rules[r].rule, sink->kept[i].rule) != 0; r++)
-			;
-		if (r == nrules && nrules < 32) {
-			rules[nrules].rule = sink->kept[i].rule;
-			rules[nrules].severity = sink->kept[i].severity;
-			rules[nrules].req = sink->kept[i].requirement;
-			rules[nrules++].count = 0;
-		}
-		if (r < nrules)
-			rules[r].count++;
-	}
 	fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	      "<title>sekisho-watch report</title><style>"
@@ -122,7 +106,7 @@ wk_report_write(const char *path, const wk_sink *sink, const wk_input *in, int n
 	      "</style></head><body>\n<h1>sekisho-watch report</h1>\n", f);
 	fprintf(f, "<p>%llu alerts", (unsigned long long)sink->emitted);
 	if (sink->emitted > sink->nkept)
-		fprintf(f, " (the first %zu are listed)", sink->nkept);
+		fprintf(f, " (the latest %zu are listed)", sink->nkept);
 	fputs(" from these logs:</p>\n<table><tr><th>source</th><th>lines</th><th>events</th>"
 	      "<th>did not parse</th></tr>\n", f);
 	for (int i = 0; i < nin; i++) {
@@ -139,20 +123,20 @@ wk_report_write(const char *path, const wk_sink *sink, const wk_input *in, int n
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n<h2>Alerts by rule</h2>\n", f);
-	if (nrules == 0)
+	if (sink->nrules == 0)
 		fputs("<p>None.</p>\n", f);
 	else
 		fputs("<table><tr><th>rule</th><th>severity</th><th>requirement</th><th>alerts</th></tr>\n",
 		      f);
-	for (size_t r = 0; r < nrules; r++) {
+	for (size_t r = 0; r < sink->nrules; r++) {
 		fputs("<tr><td>", f);
-		esc(f, rules[r].rule);
-		fprintf(f, "</td><td><span class=\"sev %s\">%s</span></td><td>", rules[r].severity,
-			rules[r].severity);
-		esc(f, rules[r].req);
-		fprintf(f, "</td><td class=\"n\">%u</td></tr>\n", rules[r].count);
+		esc(f, sink->rules[r].rule);
+		fprintf(f, "</td><td><span class=\"sev %s\">%s</span></td><td>", sink->rules[r].severity,
+			sink->rules[r].severity);
+		esc(f, sink->rules[r].requirement);
+		fprintf(f, "</td><td class=\"n\">%llu</td></tr>\n", (unsigned long long)sink->rules[r].count);
 	}
-	if (nrules > 0)
+	if (sink->nrules > 0)
 		fputs("</table>\n", f);
 	fputs("<h2>Timeline per log</h2>\n", f);
 	for (int i = 0; i < nin; i++) {
@@ -172,7 +156,7 @@ wk_report_write(const char *path, const wk_sink *sink, const wk_input *in, int n
 	}
 	fputs("</table>\n<h2>Alerts</h2>\n", f);
 	for (size_t i = 0; i < sink->nkept; i++) {
-		const wk_alert *a = &sink->kept[i];
+		const wk_alert *a = &sink->kept[(first + i) % WK_KEPT_ALERTS];
 		fprintf(f, "<h3><span class=\"sev %s\">%s</span> ", a->severity, a->severity);
 		esc(f, a->rule);
 		fputs(" (", f);

@@ -424,6 +424,36 @@ test_config(void **state)
 	assert_string_equal(c.webhook_url, "");
 }
 
+/* --report keeps the latest WK_KEPT_ALERTS alerts and counts every alert by rule. */
+static void
+test_kept_ring(void **state)
+{
+	wk_sink s = {0};
+	wk_alert a;
+
+	(void)state;
+	s.out = fopen("/dev/null", "w");
+	s.kept = calloc(WK_KEPT_ALERTS, sizeof(*s.kept));
+	assert_non_null(s.out);
+	assert_non_null(s.kept);
+	for (int i = 0; i < WK_KEPT_ALERTS + 100; i++) {
+		memset(&a, 0, sizeof(a));
+		a.rule = i % 2 ? "auth.spray" : "auth.bruteforce";
+		a.severity = "high";
+		a.requirement = "A5";
+		a.count = (uint32_t)i;
+		wk_alert_emit(&s, &a);
+	}
+	assert_int_equal(s.nkept, WK_KEPT_ALERTS);
+	assert_int_equal(s.nrules, 2);
+	assert_int_equal(s.rules[0].count + s.rules[1].count, WK_KEPT_ALERTS + 100);
+	/* the oldest kept is alert 100, the newest the last */
+	assert_int_equal(s.kept[s.kept_next % WK_KEPT_ALERTS].count, 100);
+	assert_int_equal(s.kept[(s.kept_next - 1) % WK_KEPT_ALERTS].count, WK_KEPT_ALERTS + 99);
+	free(s.kept);
+	fclose(s.out);
+}
+
 int
 main(void)
 {
@@ -440,6 +470,7 @@ main(void)
 		cmocka_unit_test(test_webhook_accounting),
 		cmocka_unit_test(test_webhook_new_errors),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_kept_ring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
