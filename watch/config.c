@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "detect.h"
 #include "parsers/wtime.h"
@@ -363,6 +364,18 @@ wk_config_load(wk_config *c, const char *path, char *err, size_t err_size)
 		snprintf(msg, sizeof(msg), "%s", ld.failed ? err : "syntax error");
 		snprintf(err, err_size, "%s:%d: %s", path, line, msg);
 		return -1;
+	}
+	/* A bearer header or a webhook URL (whose path is often the key) is a
+	 * secret: like ssh with a private key, refuse a file every user reads. */
+	if (c->webhook_header[0] != '\0' || c->webhook_url[0] != '\0') {
+		struct stat st;
+		if (stat(path, &st) == 0 && (st.st_mode & S_IROTH)) {
+			snprintf(err, err_size,
+				 "%s holds the webhook's URL or header, a secret, and every user can "
+				 "read it: chmod o-r %s (600, or 640 for a group)",
+				 path, path);
+			return -1;
+		}
 	}
 	if (c->volume_min_history > c->volume_history) {
 		snprintf(err, err_size, "%s: [volume] min_history (%u) is more than history (%u)", path,

@@ -17,6 +17,8 @@ RECV=${SINK_RECEIVER:-$(dirname "$SEKISHO")/tests/sink_receiver}
 [ -x "$RECV" ] || fail "no sink_receiver at $RECV (make $RECV)"
 # A proxy from the environment must not carry the loopback POSTs.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+# Settings files that hold a webhook's secret must not be world-readable.
+umask 077
 RPID=
 trap 'kill $RPID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
 SECRET="s3cr3t-$$-token"
@@ -158,6 +160,14 @@ stop
 watch 2 --webhook "ftp://127.0.0.1/$SECRET" sshd:"$T/auth.log"
 contains "$T/err" "must start with https://"
 lacks "$T/err" "$SECRET"
+# A settings file every user can read is refused when it holds the secret.
+printf '[alerts]\nwebhook_header = Authorization: Bearer %s\n' "$SECRET" >"$T/open.conf"
+chmod 644 "$T/open.conf"
+watch 2 --config "$T/open.conf" sshd:"$T/auth.log"
+contains "$T/err" "every user can read it: chmod o-r"
+lacks "$T/err" "$SECRET"
+chmod 640 "$T/open.conf"
+watch 1 --config "$T/open.conf" sshd:"$T/auth.log"
 printf '[alerts]\nwebhook_header = Authorization Bearer %s\n' "$SECRET" >"$T/bad.conf"
 watch 2 --config "$T/bad.conf" sshd:"$T/auth.log"
 contains "$T/err" "bad.conf:2: [alerts] webhook_header: not a 'Name: value' header"
