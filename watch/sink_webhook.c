@@ -1,6 +1,5 @@
 /* watch/sink_webhook.c - alerts POSTed to a webhook (see sink_webhook.h). */
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,11 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "curl_load.h"
 #include "sink_webhook.h"
 
 #define ATTEMPTS 3           /* per alert, while the receiver is answering */
 #define BACKOFF_FIRST 1      /* seconds before the second attempt; doubled after */
 #define CONNECT_TIMEOUT 5
+
+/* libcurl's functions: set by the first check of a URL, before any thread starts. */
+static const wk_curl *C;
 
 /* ---- checks ---------------------------------------------------------------- */
 
@@ -25,10 +28,10 @@
 static CURLU *
 parse_url(const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = C->url();
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
+	if (u != NULL && C->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		C->url_cleanup(u);
 		u = NULL;
 	}
 	return u;
@@ -41,6 +44,8 @@ wk_webhook_url_check(const char *url, char *err, size_t err_size)
 	CURLU *u = NULL;
 	int r = -1;
 
+	if ((C = wk_curl_get(err, err_size)) == NULL)
+		return -1;
 	if (strlen(url) >= WK_WEBHOOK_URL_MAX) {
 		snprintf(err, err_size, "the webhook URL is longer than %d bytes",
 			 WK_WEBHOOK_URL_MAX - 1);
@@ -61,8 +66,8 @@ wk_webhook_url_check(const char *url, char *err, size_t err_size)
 		goto out;
 	}
 	if ((u = parse_url(url)) == NULL ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
+	    C->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    C->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
 		snprintf(err, err_size, "the webhook URL does not parse as an http(s) URL with a host");
 		goto out;
 	}
@@ -70,23 +75,23 @@ wk_webhook_url_check(const char *url, char *err, size_t err_size)
 		snprintf(err, err_size, "the webhook URL must be https:// (or http://)");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+	if (C->url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    C->url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
 		snprintf(err, err_size, "the webhook URL holds a user name or password: put "
 					"credentials in [alerts] webhook_header instead");
 		goto out;
 	}
 	r = 0;
 out:
-	curl_free(scheme);
-	curl_free(host);
+	C->free(scheme);
+	C->free(host);
 	if (user != NULL)
 		sodium_memzero(user, strlen(user));
 	if (pass != NULL)
 		sodium_memzero(pass, strlen(pass));
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
+	C->free(user);
+	C->free(pass);
+	C->url_cleanup(u);
 	return r;
 }
 
@@ -94,19 +99,22 @@ int
 wk_webhook_origin(const char *url, char *out, size_t size)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL;
-	CURLU *u = parse_url(url);
+	CURLU *u;
 	int r = -1;
 
-	if (u != NULL && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+	if (C == NULL && (C = wk_curl_get(NULL, 0)) == NULL)
+		return -1;
+	u = parse_url(url);
+	if (u != NULL && C->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    C->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    C->url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		int n = snprintf(out, size, "%s://%s:%s", scheme, host, port);
 		r = n > 0 && (size_t)n < size ? 0 : -1;
 	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	C->free(scheme);
+	C->free(host);
+	C->free(port);
+	C->url_cleanup(u);
 	return r;
 }
 
@@ -117,8 +125,8 @@ wk_webhook_cleartext(const char *url)
 	CURLU *u = parse_url(url);
 	int r = 0;
 
-	if (u != NULL && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+	if (u != NULL && C->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    C->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
 	{
 		struct in_addr a4;
 		int loopback = (inet_pton(AF_INET, host, &a4) == 1 &&
@@ -126,9 +134,9 @@ wk_webhook_cleartext(const char *url)
 			       strcmp(host, "[::1]") == 0 || strcasecmp(host, "localhost") == 0;
 		r = strcmp(scheme, "http") == 0 && !loopback;
 	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
+	C->free(scheme);
+	C->free(host);
+	C->url_cleanup(u);
 	return r;
 }
 
@@ -289,8 +297,8 @@ deliver(wk_webhook *w, const char *json, size_t len)
 	int attempts = w->failing ? 1 : ATTEMPTS;
 	unsigned wait = BACKOFF_FIRST;
 
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, json);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	C->easy_setopt(w->curl, CURLOPT_POSTFIELDS, json);
+	C->easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	for (int i = 0; i < attempts; i++) {
 		CURLcode res;
 		long code = 0;
@@ -301,9 +309,9 @@ deliver(wk_webhook *w, const char *json, size_t len)
 				return -1;
 			wait *= 2;
 		}
-		res = curl_easy_perform(w->curl);
+		res = C->easy_perform(w->curl);
 		if (res == CURLE_OK) {
-			curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
+			C->easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
 			if (code >= 200 && code <= 299)
 				return 0;
 			char e[32];
@@ -313,7 +321,7 @@ deliver(wk_webhook *w, const char *json, size_t len)
 		} else {
 			/* curl's own text, never its error buffer: no URL, no header. */
 			set_error(w, res == CURLE_ABORTED_BY_CALLBACK ? "cut short at exit"
-								     : curl_easy_strerror(res));
+								     : C->easy_strerror(res));
 			again = res == CURLE_COULDNT_CONNECT || res == CURLE_OPERATION_TIMEDOUT ||
 				res == CURLE_COULDNT_RESOLVE_HOST || res == CURLE_SEND_ERROR ||
 				res == CURLE_RECV_ERROR || res == CURLE_GOT_NOTHING;
@@ -378,25 +386,25 @@ setup_curl(wk_webhook *w, const char *url, const char *header, const char *ca_fi
 	struct curl_slist *l;
 	CURLcode r = CURLE_OK;
 
-	if ((w->curl = curl_easy_init()) == NULL)
+	if ((w->curl = C->easy_init()) == NULL)
 		goto nomem;
-	if ((l = curl_slist_append(NULL, "Content-Type: application/json")) == NULL)
+	if ((l = C->slist_append(NULL, "Content-Type: application/json")) == NULL)
 		goto nomem;
 	w->headers = l;
 	/* No "Expect: 100-continue": the body is small and a receiver that does
 	 * not answer it would cost a second per alert. */
-	if ((l = curl_slist_append(w->headers, "Expect:")) == NULL)
+	if ((l = C->slist_append(w->headers, "Expect:")) == NULL)
 		goto nomem;
 	w->headers = l;
 	if (header != NULL && header[0] != '\0') {
-		if ((l = curl_slist_append(w->headers, header)) == NULL)
+		if ((l = C->slist_append(w->headers, header)) == NULL)
 			goto nomem;
 		w->headers = l;
 	}
 #define SET(opt, val) \
 	do { \
 		if (r == CURLE_OK) \
-			r = curl_easy_setopt(w->curl, opt, val); \
+			r = C->easy_setopt(w->curl, opt, val); \
 	} while (0)
 	SET(CURLOPT_URL, url);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -418,7 +426,7 @@ setup_curl(wk_webhook *w, const char *url, const char *header, const char *ca_fi
 		SET(CURLOPT_CAINFO, ca_file);
 #undef SET
 	if (r != CURLE_OK) {
-		snprintf(err, err_size, "webhook %s: libcurl: %s", w->origin, curl_easy_strerror(r));
+		snprintf(err, err_size, "webhook %s: libcurl: %s", w->origin, C->easy_strerror(r));
 		return -1;
 	}
 	return 0;
@@ -455,12 +463,12 @@ wk_webhook_new(const char *url, const char *header, const char *ca_file, unsigne
 		}
 		fclose(f);
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (C->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, err_size, "webhook: libcurl does not start");
 		return NULL;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		curl_global_cleanup();
+		C->global_cleanup();
 		snprintf(err, err_size, "webhook: out of memory");
 		return NULL;
 	}
@@ -579,16 +587,16 @@ wk_webhook_free(wk_webhook *w)
 		atomic_store(&w->cut, 1);
 		wk_webhook_finish(w, 0);
 	}
-	curl_easy_cleanup(w->curl);
+	C->easy_cleanup(w->curl);
 	/* curl_slist_append copied the header: wipe that copy before it is freed. */
 	for (struct curl_slist *l = w->headers; l != NULL; l = l->next)
 		sodium_memzero(l->data, strlen(l->data));
-	curl_slist_free_all(w->headers);
+	C->slist_free_all(w->headers);
 	wk_webhook_queue_clear(&w->q);
 	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->idle);
 	pthread_mutex_destroy(&w->mu);
 	if (w->curl_global)
-		curl_global_cleanup();
+		C->global_cleanup();
 	free(w);
 }
