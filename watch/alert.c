@@ -97,16 +97,23 @@ jb_str(struct jbuf *b, const char *s)
 	size_t n = strlen(s);
 
 	jb_put(b, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < n;) {
+		/* a run of bytes that need no escape, copied at once (UTF-8 passes
+		 * through; invalid bytes stay as they are) */
+		size_t run = i;
+		while (run < n && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		jb_put(b, s + i, run - i);
+		if ((i = run) == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		char esc[2] = {'\\', (char)c};
 		if (c == '"' || c == '\\') {
 			jb_put(b, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
+		} else {
 			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 			jb_put(b, u, 6);
-		} else {
-			jb_put(b, s + i, 1); /* UTF-8 passes through; invalid bytes stay as they are */
 		}
 	}
 	jb_put(b, "\"", 1);

@@ -30,6 +30,8 @@ struct wk_detect {
 	wk_table t[T__COUNT];
 	int64_t volume_clock;  /* the newest [volume] bucket seen: older ones are closed */
 	size_t volume_cursor;  /* the next slot the incremental sweep looks at */
+	int64_t volume_pass;   /* the clock when the sweep's current pass began */
+	int64_t volume_swept;  /* every source is judged up to here: no sweep needed */
 	/* The last sign-in lines (failures and successes), for a few lines of
 	 * evidence per alert: a brute-force alert shows the attempts, not only
 	 * the one that crossed the threshold.  Bounded: RECENT lines. */
@@ -134,10 +136,8 @@ wk_detect_load(wk_detect *d, FILE *f)
 	for (int i = 0; i < T__COUNT; i++)
 		if (wk_table_load(&d->t[i], f) != 0) {
 			/* all or nothing: no table keeps a part of a bad file */
-			for (int j = 0; j < T__COUNT; j++) {
-				memset(d->t[j].slot, 0, d->t[j].cap * sizeof(*d->t[j].slot));
-				d->t[j].used = 0;
-			}
+			for (int j = 0; j < T__COUNT; j++)
+				wk_table_clear(&d->t[j]);
 			return -1;
 		}
 	return 0;
@@ -958,9 +958,13 @@ volume_sweep(wk_detect *d, int64_t b, size_t n)
 
 	for (size_t i = 0; i < n && i < t->cap; i++) {
 		wk_entry *e = &t->slot[d->volume_cursor];
+		if (d->volume_cursor == 0)
+			d->volume_pass = b;
 		d->volume_cursor = (d->volume_cursor + 1) & (t->cap - 1);
 		if (e->hash != 0 && e->aux < b)
 			volume_advance(d, e, b);
+		if (d->volume_cursor == 0) /* a whole pass: every source judged up to its start */
+			d->volume_swept = d->volume_pass;
 	}
 }
 
@@ -986,7 +990,8 @@ detect_volume(wk_detect *d, const wk_event *ev)
 			return;
 		d->volume_clock = b;
 	}
-	volume_sweep(d, d->volume_clock, VOL_SWEEP_STEP);
+	if (d->volume_swept < d->volume_clock)
+		volume_sweep(d, d->volume_clock, VOL_SWEEP_STEP);
 	kn = join(key, sizeof(key), "v", (wk_str){source_name[ev->source], strlen(source_name[ev->source])},
 		  ev->src);
 	e = wk_table_get(&d->t[T_VOLUME], key, kn, ev->ts, 0);

@@ -15,8 +15,12 @@ wk_table_init(wk_table *t, size_t capacity)
 	while (cap < capacity && cap < ((size_t)1 << 30))
 		cap <<= 1;
 	memset(t, 0, sizeof(*t));
-	if ((t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
+	if ((t->slot = calloc(cap, sizeof(*t->slot))) == NULL ||
+	    (t->idx = calloc(cap, sizeof(*t->idx))) == NULL) {
+		free(t->slot);
+		t->slot = NULL;
 		return -1;
+	}
 	t->cap = cap;
 	/* A key nobody who writes log lines can know (--state keeps it, so the
 	 * saved entries stay where they are). */
@@ -32,7 +36,16 @@ void
 wk_table_free(wk_table *t)
 {
 	free(t->slot);
+	free(t->idx);
 	memset(t, 0, sizeof(*t));
+}
+
+void
+wk_table_clear(wk_table *t)
+{
+	memset(t->slot, 0, t->cap * sizeof(*t->slot));
+	memset(t->idx, 0, t->cap * sizeof(*t->idx));
+	t->used = 0;
 }
 
 /*
@@ -85,8 +98,7 @@ wk_table_load(wk_table *t, FILE *f)
 
 	if (fread(head, sizeof(head), 1, f) != 1 || head[0] != t->cap)
 		return -1;
-	memset(t->slot, 0, t->cap * sizeof(*t->slot));
-	t->used = 0;
+	wk_table_clear(t);
 	t->evicted = head[2];
 	t->seed = head[3];
 	for (;;) {
@@ -106,10 +118,10 @@ wk_table_load(wk_table *t, FILE *f)
 		if (t->slot[at].hash == 0)
 			t->used++;
 		t->slot[at] = e;
+		t->idx[at] = (wk_slot_index){e.hash, e.last};
 	}
 bad:
-	memset(t->slot, 0, t->cap * sizeof(*t->slot));
-	t->used = 0;
+	wk_table_clear(t);
 	return -1;
 }
 
@@ -130,20 +142,20 @@ wk_table_get(wk_table *t, const char *key, size_t key_len, int64_t now, int64_t 
 	wk_entry *e;
 
 	for (size_t p = 0; p < PROBES; p++, i = (i + 1) & mask) {
-		e = &t->slot[i];
-		if (e->hash == h)
+		if (t->idx[i].hash == h)
 			goto found;
-		if (e->hash == 0) {
+		if (t->idx[i].hash == 0) {
 			victim = i;
 			t->used++;
 			goto fresh;
 		}
-		if (t->slot[i].last < t->slot[victim].last)
+		if (t->idx[i].last < t->idx[victim].last)
 			victim = i;
 	}
 	t->evicted++;
 fresh:
-	e = &t->slot[victim];
+	i = victim;
+	e = &t->slot[i];
 	memset(e, 0, sizeof(*e));
 	e->hash = h;
 	{
@@ -152,11 +164,13 @@ fresh:
 		e->key[n] = '\0';
 	}
 	reset(e, now);
+	t->idx[i] = (wk_slot_index){h, 0};
 found:
+	e = &t->slot[i];
 	if (window > 0 && now - e->first > window)
 		reset(e, now);
 	if (now > e->last)
-		e->last = now;
+		e->last = t->idx[i].last = now;
 	return e;
 }
 

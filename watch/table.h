@@ -31,8 +31,16 @@ typedef struct wk_entry {
 	int64_t aux;                   /* detector's own use */
 } wk_entry;
 
+/* What probing reads, apart from the entries: 8 probes in two cache lines
+ * instead of eight entries of 400 bytes (each a cache miss). */
+typedef struct wk_slot_index {
+	uint64_t hash;                 /* = slot[i].hash */
+	int64_t last;                  /* = slot[i].last */
+} wk_slot_index;
+
 typedef struct wk_table {
 	wk_entry *slot;
+	wk_slot_index *idx;
 	size_t cap;                    /* power of two */
 	size_t used;
 	uint64_t evicted;
@@ -61,6 +69,9 @@ wk_entry *wk_table_get(wk_table *t, const char *key, size_t key_len, int64_t now
 #include <stdio.h>
 int wk_table_save(const wk_table *t, FILE *f);
 int wk_table_load(wk_table *t, FILE *f);
+
+/* Empties the table (its seed stays). */
+void wk_table_clear(wk_table *t);
 
 /* Adds value to e's distinct set; returns 1 when it was new. */
 int wk_entry_add_distinct(wk_entry *e, uint64_t seed, const char *value, size_t len);

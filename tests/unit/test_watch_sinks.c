@@ -66,6 +66,10 @@ test_alert_json(void **state)
 	assert_int_equal(wk_alert_json(&a, buf, n), 0);
 	assert_string_equal(buf, "");
 	assert_int_equal(wk_alert_json(&a, buf, n + 1), n);
+	/* Control bytes (a user name as a log wrote it) escaped, runs around them kept. */
+	snprintf(a.key_value[0], sizeof(a.key_value[0]), "%s", "ab\x01" "c\x7f" "\"d\\");
+	assert_true(wk_alert_json(&a, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"user\":\"ab\\u0001c\\u007f\\\"d\\\\\""));
 }
 
 /* Every field full of bytes that must be escaped as \u00XX still fits. */
