@@ -168,8 +168,23 @@ P(wk_str s)
 static size_t
 join(char *buf, size_t size, const char *tag, wk_str a, wk_str b)
 {
-	int n = snprintf(buf, size, "%s\x1f%.*s\x1f%.*s", tag, (int)a.n, P(a), (int)b.n, P(b));
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	/* copies, not snprintf: this runs several times per line (snprintf was
+	 * a sixth of a Squid run) */
+	size_t n = 0;
+	const wk_str part[3] = {{tag, strlen(tag)}, a, b};
+
+	for (int i = 0; i < 3; i++) {
+		size_t k = part[i].n;
+		if (i > 0 && n < size - 1)
+			buf[n++] = '\x1f';
+		if (k > size - 1 - n)
+			k = size - 1 - n;
+		if (k > 0)
+			memcpy(buf + n, part[i].p, k);
+		n += k;
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 static void
