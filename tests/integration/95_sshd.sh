@@ -240,6 +240,24 @@ assert {e["detail"] for e in fails} == {"wrong code", "code already used"}, fail
 EOF
 ok
 expect_rc 0 "$SEKISHO" audit verify
+
+# sekisho-watch on what this sshd wrote (-E, LogLevel VERBOSE): three refused
+# attempts (the key alone, a wrong code, a replayed code), each a "Failed"
+# and/or "Connection closed by authenticating user" line of one connection,
+# count three, not five; the sign-in is an administrator's from a terminal
+# that is not an admin terminal (E6).
+WATCH=$(dirname "$SEKISHO")/sekisho-watch
+printf '[auth]\nbrute_failures = 3\n[admin]\nusers = %s\nterminals = 10.0.0.0/8\n' "$ME" >"$T/watch.conf"
+rc=0; "$WATCH" --config "$T/watch.conf" sshd:"$T/sshd.log" >"$T/alerts" 2>"$T/watch.err" || rc=$?
+[ $rc = 1 ] || { cat "$T/watch.err" >&2; fail "sekisho-watch exit $rc, not 1"; }
+contains "$T/watch.err" "0 unparsed"
+contains "$T/alerts" "\"rule\":\"auth.bruteforce\""
+contains "$T/alerts" "\"count\":3,\"keys\":{\"user\":\"$ME\",\"source\":\"127.0.0.1\"}"
+contains "$T/alerts" "\"rule\":\"admin.wrong_terminal\""
+printf '[auth]\nbrute_failures = 4\n' >"$T/watch.conf"
+rc=0; "$WATCH" --config "$T/watch.conf" sshd:"$T/sshd.log" >"$T/alerts" 2>"$T/watch.err" || rc=$?
+[ $rc = 0 ] || { cat "$T/alerts" >&2; fail "three attempts counted as more than three"; }
+ok
 lacks "$T/sshd.log" "$CODE"
 lacks "$T/sekishod.log" "$CODE"
 

@@ -304,6 +304,13 @@ test_forms(void **state)
 		{"Nov 22 05:00:00 gw sshd[1]: Failed password for invalid user a from 6.6.6.6 port 1 ssh2: "
 		 "x from 1.2.3.4 port 5 ssh2",
 		 1, WK_AUTH_INVALID_USER, "a from 6.6.6.6 port 1 ssh2: x", "1.2.3.4", 5, "password", NULL, 0},
+		/* LogLevel VERBOSE: a key matched, nobody signed in yet (real sshd 9.2 lines) */
+		{"Accepted key ED25519 SHA256:AGSVzkQlpeq1zxhpbdwPtzpQkz0sL9YWgMVZPNAbvHE found at "
+		 "/tmp/sekisho-test.GmXpEx/ssh/authorized_keys:1",
+		 1, WK_NONE, "", "", 0, NULL, NULL, 0},
+		{"Nov 22 05:00:00 gw sshd[1]: Accepted certificate ID \"ops\" (serial 7) signed by "
+		 "ED25519 CA SHA256:def via /etc/ssh/ca.pub",
+		 1, WK_NONE, "", "", 0, NULL, NULL, 0},
 		/* a certificate's key ID (the client's choice) cannot pose as the address */
 		{"Nov 22 05:00:00 gw sshd[1]: Accepted publickey for ops from 10.1.1.1 port 40 ssh2: "
 		 "ED25519-CERT SHA256:abc ID x from 6.6.6.6 port 1 ssh2 (serial 1) CA ED25519 SHA256:def",

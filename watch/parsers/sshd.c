@@ -25,6 +25,7 @@
  * lines, the "Invalid user" that opens a connection, and the closing line).
  *
  * Every other sshd line, and every line of another program, is WK_NONE
+ * (LogLevel VERBOSE's "Accepted key ... found at" among them)
  * (returns 1); among them, on purpose: "Connection closed by invalid user"
  * and "Disconnected from invalid/authenticating user" (their attempt was
  * logged already by "Invalid user"/"Failed"), "PAM N more authentication
@@ -231,6 +232,10 @@ message(const char *m, size_t n, wk_event *ev)
 		m += 21;
 		n -= 21;
 	}
+	/* LogLevel VERBOSE: "Accepted key ED25519 SHA256:... found at FILE:N" and
+	 * "Accepted certificate ID ..." say a key matched, not that anyone signed in. */
+	if (starts(m, n, LIT("Accepted key ")) || starts(m, n, LIT("Accepted certificate ID ")))
+		return 1;
 	if (starts(m, n, LIT("Accepted ")))
 		return method_line(m + 9, n - 9, WK_AUTH_OK, ev);
 	if (starts(m, n, LIT("Failed ")))
