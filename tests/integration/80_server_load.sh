@@ -13,12 +13,7 @@ PORT=$((20000 + $$ % 30000))
 "$SEKISHOD" --db "$T/db.sqlite" --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
-i=0
-until grep -q "listening on" "$T/log"; do
-	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }
-	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
-	sleep 0.1
-done
+wait_listening "$PID" "$T/log"
 cat >"$T/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = "username=admin&password=x"

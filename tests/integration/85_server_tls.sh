@@ -14,12 +14,7 @@ printf '[server]\ntls_certificate = %s\ntls_key = %s\n[storage]\ndatabase = %s\n
 "$SEKISHOD" --config "$T/tls.conf" --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-i=0
-until grep -q "listening on" "$T/log"; do
-	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }
-	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
-	sleep 0.1
-done
+wait_listening "$PID" "$T/log"
 contains "$T/log" "https://"
 curl -s --http2 --cacert "$T/cert.pem" -D "$T/h" -o "$T/body" "https://127.0.0.1:$PORT/login" || fail "https request"
 head -1 "$T/h" | grep -q "^HTTP/2 200" || { cat "$T/h"; fail "no HTTP/2 200"; }

@@ -66,12 +66,7 @@ printf 'Hashi-no-Ue-55b\nHashi-no-Ue-55b\nNami-no-Oto-29c\nNami-no-Oto-29c\n' | 
 "$SEKISHOD" --config "$T/s.conf" --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT INT TERM
-i=0
-until grep -q "listening on" "$T/log"; do
-	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start"; }
-	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
-	sleep 0.1
-done
+wait_listening "$PID" "$T/log"
 # A domain cookie over plain HTTP is allowed for this test, never silently.
 contains "$T/log" "cookie_domain = example.test without TLS"
 ok
@@ -173,11 +168,6 @@ ok
 printf '[storage]\ndatabase = %s\nkey_file = %s\n' "$T/db.sqlite" "$T/db.key" >"$T/open.conf"
 "$SEKISHOD" --config "$T/open.conf" --listen 0.0.0.0 --port "$PORT" >"$T/log" 2>&1 &
 PID=$!
-i=0
-until grep -q "listening on" "$T/log"; do
-	kill -0 $PID 2>/dev/null || { cat "$T/log"; fail "sekishod did not start on 0.0.0.0"; }
-	i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
-	sleep 0.1
-done
+wait_listening "$PID" "$T/log"
 contains "$T/log" "listening on 0.0.0.0 without TLS"
 done_ok

@@ -40,4 +40,15 @@ initial_password() { sed -n 's/^.*Initial password.*: //p; s/^New initial passwo
 # json ARGS...: python3 -c with the JSON module, reading stdin.
 pyjson() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
+# wait_listening PID LOG: waits (at most 30 s) until the sekishod started as
+# PID writes "listening on" to LOG; fails with LOG when it exits first.
+wait_listening() {
+	i=0
+	until grep -q "listening on" "$2"; do
+		kill -0 "$1" 2>/dev/null || { cat "$2"; fail "sekishod did not start"; }
+		i=$((i + 1)); [ $i -lt 300 ] || fail "sekishod did not start in 30 s"
+		sleep 0.1
+	done
+}
+
 done_ok() { echo "ok: $PASSES checks ($(basename "$0"))"; }
