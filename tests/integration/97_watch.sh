@@ -5,19 +5,7 @@
 # settings errors naming file:line and key, and standard input.
 . "$(dirname "$0")/lib.sh"
 
-WATCH=${SEKISHO_WATCH:-$(dirname "$SEKISHO")/sekisho-watch}
-[ -x "$WATCH" ] || fail "no sekisho-watch at $WATCH"
-D="$HERE/../data"
-
-# run EXPECTED_RC args...: output in $T/out (alerts) and $T/err (summary).
-run() {
-	want=$1; shift
-	rc=0
-	"$WATCH" "$@" >"$T/out" 2>"$T/err" || rc=$?
-	[ "$rc" = "$want" ] || { cat "$T/err" "$T/out" >&2; fail "exit $rc, not $want: $*"; }
-	ok
-}
-count() { grep -c "\"rule\":\"$1\"" "$T/out" || true; }
+. "$(dirname "$0")/watch_lib.sh"
 
 # loghub's Linux_2k.log: guessing at root from several hosts, no parse errors.
 run 1 sshd:"$D/sshd/loghub-Linux_2k.log"

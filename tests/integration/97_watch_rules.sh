@@ -19,20 +19,8 @@
 # invented record would not be a real log; test_watch_detect.c covers it.
 . "$(dirname "$0")/lib.sh"
 
-WATCH=${SEKISHO_WATCH:-$(dirname "$SEKISHO")/sekisho-watch}
-[ -x "$WATCH" ] || fail "no sekisho-watch at $WATCH"
-D="$HERE/../data"
+. "$(dirname "$0")/watch_lib.sh"
 SSHD_LOG="$D/sshd/real-sshd-9.2.log"
-
-# run EXPECTED_RC args...: alerts in $T/out, the summary in $T/err.
-run() {
-	want=$1; shift
-	rc=0
-	"$WATCH" "$@" >"$T/out" 2>"$T/err" || rc=$?
-	[ "$rc" = "$want" ] || { cat "$T/err" "$T/out" >&2; fail "exit $rc, not $want: $*"; }
-	ok
-}
-count() { grep -c "\"rule\":\"$1\"" "$T/out" || true; }
 # fired RULE KEYS: an alert of RULE whose keys are exactly KEYS (JSON).
 fired() {
 	grep -F "\"rule\":\"$1\"" "$T/out" | grep -qF "\"keys\":$2," ||
