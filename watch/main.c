@@ -35,7 +35,7 @@
 #include "source.h"
 
 #define MAX_SOURCES 64
-#define STATE_MAGIC "SKWATCH1"
+#define STATE_MAGIC "SKWATCH2" /* 2: the sshd-connection and traffic tables (2026-12) */
 #define SAVE_EVERY 60 /* seconds, when following */
 #define IDLE_NS 200000000L /* 0.2 s between polls of idle files (tail -F polls each second) */
 
@@ -305,8 +305,9 @@ main(int argc, char **argv)
 	}
 	if (state_dir != NULL && state_load(state_dir, d, pos, &npos) != 0) {
 		/* A damaged or foreign state must not stop the watch: start afresh. */
-		fprintf(stderr, "sekisho-watch: %s/sekisho-watch.state does not fit these settings "
-				"or is damaged; starting with empty windows\n", state_dir);
+		fprintf(stderr, "sekisho-watch: %s/sekisho-watch.state was written with other settings "
+				"or by another version, or is damaged; starting with empty windows\n",
+			state_dir);
 		wk_detect_free(d);
 		if ((d = wk_detect_new(&cfg, &sink)) == NULL) {
 			close_sinks(&sink);

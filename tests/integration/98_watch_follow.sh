@@ -86,7 +86,7 @@ rc=0
 "$WATCH" --state "$T/st" sshd:"$T/auth.log" >/dev/null 2>"$T/err" || rc=$?
 contains "$T/err" "damaged; starting with empty windows"
 [ "$rc" = 0 ] || fail "damaged state: exit $rc"
-head -c 8 "$T/st/sekisho-watch.state" | grep -q SKWATCH1 || fail "state not rewritten"
+head -c 8 "$T/st/sekisho-watch.state" | grep -q SKWATCH2 || fail "state not rewritten"
 ok
 
 # --report while following: the page is rewritten as lines come in (at most
