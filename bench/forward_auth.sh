@@ -130,10 +130,26 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example.test' -H "$C
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example.test' "http://127.0.0.1:$NP/")
 [ "$code" = 401 ] || die "the protected page without a session gave $code, not 401: the benchmark would not measure the check"
 
-# run NAME URL [wrk -H options]: requests/s and p99 into $T/NAME.{rps,p99}.
+# cpu_ticks PID...: user+system clock ticks used so far by these processes
+# (all their threads) and by their children (nginx's workers).
+cpu_ticks() {
+	for p in "$@" $(pgrep -P "$1" 2>/dev/null); do
+		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
+		sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}'
+	done | awk '{t += $1} END {print t + 0}'
+}
+# run NAME URL [wrk -H options]: requests/s and p99 into $T/NAME.{rps,p99},
+# and the server CPU per request (sekishod's and nginx's, in microseconds)
+# into $T/NAME.cpu: on two cores shared with wrk, requests/s also measures
+# who got the cores; CPU time per request measures the work.
 run() {
 	name=$1; url=$2; shift 2
+	s0=$(cpu_ticks "$PID"); n0=$(cpu_ticks "$NPID")
 	wrk -t1 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$T/$name.wrk" 2>&1 || { cat "$T/$name.wrk"; die "wrk failed"; }
+	s1=$(cpu_ticks "$PID"); n1=$(cpu_ticks "$NPID")
+	reqs=$(awk '/requests in/ {print $1}' "$T/$name.wrk")
+	awk -v s=$((s1 - s0)) -v n=$((n1 - n0)) -v r="$reqs" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.1f %.1f", s * 1e6 / hz / r, n * 1e6 / hz / r }' >"$T/$name.cpu"
 	bad=$(awk '/Non-2xx or 3xx/ {print $5}' "$T/$name.wrk")
 	[ -z "$bad" ] || { cat "$T/$name.wrk"; die "$name: $bad requests were not 2xx"; }
 	awk '/Requests\/sec/ {print $2}' "$T/$name.wrk" >"$T/$name.rps"
@@ -145,7 +161,11 @@ run protected "http://127.0.0.1:$NP/index.html" -H 'Host: app.example.test' -H "
 run plain "http://127.0.0.1:$PP/index.html"
 
 ratio() { awk -v a="$(cat "$T/$1.rps")" -v b="$(cat "$T/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
-row() { printf '  %-46s %10s req/s  p99 %8s\n' "$1" "$(cat "$T/$2.rps")" "$(cat "$T/$2.p99")"; }
+row() {
+	set -- "$1" "$2" $(cat "$T/$2.cpu")
+	printf '  %-46s %10s req/s  p99 %8s  CPU/request: sekishod %5s us, nginx %5s us\n' \
+		"$1" "$(cat "$T/$2.rps")" "$(cat "$T/$2.p99")" "$3" "$4"
+}
 echo "Forward-auth (wrk -t1 -c$CONNS -d$DURATION on loopback, $(nproc) cores)"
 row "sekishod GET /auth/verify, valid session" verify
 row "nginx return 204" n204
