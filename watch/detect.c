@@ -770,6 +770,9 @@ detect_beacon(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 				      (e->distinct[0] >> 24)) / (e->ndistinct - 1),
 		 score);
 	alert_keys(&a, "source", ev->src, "destination", ev->dst);
+	/* the program that calls home often says who it is (or what it poses as) */
+	if (ev->agent.n > 0)
+		alert_key(&a, 2, "agent", ev->agent);
 	alert_send(d, &a, line, len);
 }
 

@@ -579,6 +579,7 @@ proxy(struct fixture *f, int64_t ts, const char *src, const char *dst, uint64_t 
 	ev.result = S("TCP_TUNNEL/200");
 	ev.bytes = bytes;
 	ev.duration_ms = ms;
+	ev.agent = S(strcmp(dst, "c2.example") == 0 ? "Mozilla/4.0 (compatible; MSIE 6.0)" : "");
 	wk_detect_event(f->d, &ev, "x", 1);
 }
 
@@ -599,6 +600,7 @@ test_beacon(void **state)
 	proxy(&f, T0 + 11 * 300, "10.0.0.9", "c2.example", 512, 80);
 	assert_int_equal(alerts(&f, "net.beacon"), 1);
 	assert_non_null(strstr(f.buf, "about every 300 s"));
+	assert_non_null(strstr(f.buf, "\"agent\":\"Mozilla/4.0 (compatible; MSIE 6.0)\""));
 	/* A person: irregular gaps and sizes; no alert however many. */
 	int64_t t = T0;
 	for (int i = 0; i < 14; i++) {
