@@ -265,6 +265,8 @@ run: deps all
 	@./scripts/run.sh $(abspath $(SERVERD))
 
 # PAM modules go where libpam looks for them (Debian: /lib/<triplet>/security).
+# The systemd unit of sekisho-watch is not installed (distributions put units
+# in different places): contrib/systemd/README.md.
 PAMDIR   ?= $(shell pkg-config --variable=libdir pam 2>/dev/null)/security
 
 install: all
@@ -272,12 +274,13 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/sekisho
 	install -m 0755 $(SERVERD) $(DESTDIR)$(PREFIX)/bin/sekishod
+	install -m 0755 $(WATCHBIN) $(DESTDIR)$(PREFIX)/bin/sekisho-watch
 	install -m 0644 $(PAMMOD) $(DESTDIR)$(PAMDIR)/pam_sekisho.so
 	install -m 0644 $(LIBCORE) $(LIBHOST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libsekisho.so.0 $(DESTDIR)$(PREFIX)/lib/libsekisho.so
 	install -m 0644 include/sekisho/*.h $(DESTDIR)$(PREFIX)/include/sekisho/
-	install -m 0644 docs/sekisho.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 docs/sekisho.1 docs/sekisho-watch.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build
