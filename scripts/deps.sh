@@ -21,6 +21,9 @@
 # (sshguard follows the journal and blocks attackers through nftables; fail2ban's default
 # jail is sshd): they would read the host's logs and firewall real clients, never the
 # benchmark's files. goaccess ships no service. This container blocks service starts.
+# groff-base: tests/integration/99_install.sh renders the installed man pages with
+# groff -ww (normally present already; systemd-analyze, from systemd, is used there
+# when present and skipped with a note otherwise).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -30,7 +33,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
       nginx libpam0g-dev libpam-wrapper libpamtest0-dev libnss-wrapper openssh-server
       openssh-client sshpass caddy
       squid libevtx-dev libevtx-utils libbfio-dev libcurl4-openssl-dev
-      sshguard fail2ban goaccess time"
+      sshguard fail2ban goaccess time groff-base"
 
 missing=""
 # Node.js for the browser tests: any install will do (Debian's or NodeSource's).
