@@ -359,13 +359,22 @@ main(int argc, char **argv)
 
 		while (!stopping) {
 			long got = 0;
+			int lined = 0, open = 0; /* line sources; those that may still bring lines */
 			for (int i = 0; i < nsrc; i++) {
 				if (src[i].parse == NULL)
 					continue;
+				lined++;
 				long r = wk_source_poll(&src[i], d, 0);
 				got += r > 0 ? r : 0;
 				if (r == 0)
 					(void)wk_source_check_rotation(&src[i], d);
+				open += !src[i].ended;
+			}
+			/* Only standard input ends; when every source has, stop as on
+			 * SIGTERM (state saved, report written). */
+			if (lined > 0 && open == 0) {
+				fprintf(stderr, "sekisho-watch: standard input closed; stopping\n");
+				stopping = 1;
 			}
 			fflush(sink.out);
 			if (state_dir != NULL && time(NULL) - saved >= SAVE_EVERY) {

@@ -1,6 +1,7 @@
 /* watch/source.c - reading the logs, in batch or like tail -F (see source.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,13 +83,22 @@ wk_source_open(wk_input *s, dev_t dev, ino_t ino, uint64_t offset)
 
 	if (strcmp(s->path, "-") == 0) {
 		s->fd = 0;
+		s->stream = 1;
 		s->year = year_of(NULL);
 		return 0;
 	}
 	if ((s->fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "sekisho-watch: %s: %s\n", s->path, strerror(errno));
+		/* Following, this is tried five times a second: say it once (and
+		 * again only if the reason changes), not a line per try. */
+		if (errno != s->open_errno)
+			fprintf(stderr, "sekisho-watch: %s: %s%s\n", s->path, strerror(errno),
+				errno == ENOENT ? "" : " (retrying quietly)");
+		s->open_errno = errno;
 		return -1;
 	}
+	if (s->open_errno != 0 && s->open_errno != ENOENT)
+		fprintf(stderr, "sekisho-watch: %s: readable now\n", s->path);
+	s->open_errno = 0;
 	if (fstat(s->fd, &st) != 0) {
 		close(s->fd);
 		s->fd = -1;
@@ -159,11 +169,24 @@ long
 wk_source_poll(wk_input *s, wk_detect *d, int at_end_is_eof)
 {
 	long total = 0;
-	ssize_t got;
+	ssize_t got = 0;
 
-	if (s->fd < 0 || s->parse == NULL)
+	if (s->fd < 0 || s->parse == NULL || s->ended)
 		return 0;
-	while ((got = read(s->fd, s->buf + s->len, WK_LINE_MAX - s->len)) > 0) {
+	for (;;) {
+		/* Following standard input (journalctl -f | sekisho-watch --follow
+		 * sshd:-): read only what is there, never wait in read() while the
+		 * other sources, the state and a stop signal wait too. */
+		if (s->stream && !at_end_is_eof) {
+			struct pollfd p = {s->fd, POLLIN, 0};
+			if (poll(&p, 1, 0) <= 0)
+				break;
+		}
+		if ((got = read(s->fd, s->buf + s->len, WK_LINE_MAX - s->len)) <= 0) {
+			if (got == 0 && s->stream)
+				s->ended = 1;
+			break;
+		}
 		size_t start = 0, end = s->len + (size_t)got;
 		total += got;
 		s->offset += (uint64_t)got;
@@ -189,7 +212,7 @@ wk_source_poll(wk_input *s, wk_detect *d, int at_end_is_eof)
 		fprintf(stderr, "sekisho-watch: %s: %s\n", s->path, strerror(errno));
 		return -1;
 	}
-	if (at_end_is_eof && s->len > 0 && !s->skipping) {
+	if ((at_end_is_eof || s->ended) && s->len > 0 && !s->skipping) {
 		one_line(s, d, s->buf, s->len); /* the last line, without its newline */
 		s->len = 0;
 	}

@@ -29,6 +29,9 @@ typedef struct wk_input {
 	char *buf;                /* WK_LINE_MAX bytes: the unfinished line */
 	size_t len;
 	int skipping;             /* inside a line longer than WK_LINE_MAX */
+	int stream;               /* standard input: a pipe, not a file to poll */
+	int ended;                /* standard input closed: nothing more will come */
+	int open_errno;           /* the last open error reported (reported once) */
 	/* events over time for --report: WK_TIMELINE buckets of tl_step seconds
 	 * from tl_start; the step doubles (neighbours merged) when time runs past */
 	int64_t tl_start;

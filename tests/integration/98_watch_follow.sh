@@ -89,6 +89,42 @@ contains "$T/err" "damaged; starting with empty windows"
 head -c 8 "$T/st/sekisho-watch.state" | grep -q SKWATCH2 || fail "state not rewritten"
 ok
 
+# Following standard input (journalctl -f | sekisho-watch --follow sshd:-):
+# lines are read as they come, without waiting in read() for more.  Beside it
+# a path that cannot be opened (its "directory" is a file) is reported once,
+# not five times a second, and keeps the watch going when the pipe closes.
+rm -rf "$T/st2"; mkdir "$T/st2"; mkfifo "$T/pipe"; : >"$T/notadir"
+"$WATCH" --config "$T/w.conf" --follow --state "$T/st2" --alerts "$T/alerts2" \
+	sshd:- sshd:"$T/notadir/auth.log" <"$T/pipe" 2>"$T/err" &
+PID=$!
+exec 3>"$T/pipe"
+{ line 09 mike 192.0.2.88; line 09 november 192.0.2.88; line 09 oscar 192.0.2.88; } >&3
+wait_for "$T/alerts2" '"source":"192.0.2.88"'
+exec 3>&-
+sleep 1 # five polls of the path that cannot be opened: the time under test
+kill -0 "$PID" || fail "the watch stopped although a file is still followed"
+stop
+[ "$rc" = 1 ] || { cat "$T/err" >&2; fail "stdin follow: exit $rc, not 1"; }
+[ "$(grep -c 'notadir/auth.log: Not a directory' "$T/err")" = 1 ] ||
+	{ cat "$T/err" >&2; fail "the open error was not reported exactly once"; }
+ok
+# Standard input alone: when the writer closes, the watch stops as on
+# SIGTERM, its state saved.
+rm -rf "$T/st2"; mkdir "$T/st2"
+"$WATCH" --config "$T/w.conf" --follow --state "$T/st2" --alerts "$T/alerts2" sshd:- \
+	<"$T/pipe" 2>"$T/err" &
+PID=$!
+exec 3>"$T/pipe"
+line 10 papa 192.0.2.89 >&3
+exec 3>&-
+rc=0; wait "$PID" || rc=$?
+PID=
+[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "stdin closed: exit $rc, not 0"; }
+contains "$T/err" "standard input closed; stopping"
+contains "$T/err" "sshd:-: 1 lines"
+[ -f "$T/st2/sekisho-watch.state" ] || fail "no state saved when standard input closed"
+ok
+
 # --report while following: the page is rewritten as lines come in (at most
 # every [alerts] report_every), not only when the watch stops.
 printf '[auth]\nspray_users = 3\n[alerts]\nreport_every = 1s\n' >"$T/w.conf"
