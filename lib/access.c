@@ -109,6 +109,40 @@ sk_cidr_parse(const char *s, sk_cidr *net)
 }
 
 int
+sk_addr_loopback(const char *addr)
+{
+	static const uint8_t one6[16] = {[15] = 1};
+	char host[64];
+	uint8_t a[16];
+	unsigned fb;
+	size_t n;
+
+	if (addr == NULL)
+		return 0;
+	if (strcasecmp(addr, "localhost") == 0)
+		return 1;
+	n = strlen(addr);
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') { /* a URL's "[::1]" */
+		addr++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, addr, n);
+	host[n] = '\0';
+	if (addr_parse(host, a, &fb) != 0)
+		return 0;
+	/* IPv4 (and IPv4-mapped) 127.0.0.0/8, or ::1; addresses are not secret:
+	 * a plain loop (the core library has no memcmp) */
+	unsigned zero10 = 1, is_one6 = 1;
+	for (unsigned i = 0; i < 16; i++) {
+		zero10 &= i >= 10 || a[i] == 0;
+		is_one6 &= a[i] == one6[i];
+	}
+	return (zero10 && a[10] == 0xff && a[11] == 0xff && a[12] == 127) || is_one6;
+}
+
+int
 sk_cidr_match(const sk_cidr *net, const char *addr)
 {
 	uint8_t a[16];

@@ -195,20 +195,6 @@ prepare(struct server *s)
 	return 0;
 }
 
-/* 1 for an address only this machine reaches: 127.0.0.0/8, ::1, "localhost". */
-static int
-loopback(const char *addr)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (strcmp(addr, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, addr, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
-}
-
 static void
 usage(FILE *f)
 {
@@ -282,7 +268,7 @@ main(int argc, char **argv)
 			"cookie is sent in clear to every host under it. Set [server] tls_cert, or "
 			"secure_cookie = yes behind a TLS proxy.\n",
 			s.sc.cookie_domain);
-	else if (!s.sc.secure_cookie && !loopback(s.sc.listen_addr))
+	else if (!s.sc.secure_cookie && !sk_addr_loopback(s.sc.listen_addr))
 		fprintf(stderr,
 			"sekishod: warning: listening on %s without TLS: passwords and session cookies "
 			"cross the network in clear. Set [server] tls_cert, or secure_cookie = yes "

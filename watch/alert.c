@@ -18,26 +18,6 @@ _Static_assert(256 /* field names, punctuation, count */ + 3 * ESCAPED(LITERAL_M
 		       WK_ALERT_JSON_MAX,
 	       "WK_ALERT_JSON_MAX does not hold the longest alert");
 
-void
-wk_json_str(FILE *out, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	fputc('"', out);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-		} else {
-			fputc(c, out); /* UTF-8 passes through; invalid bytes stay as they are */
-		}
-	}
-	fputc('"', out);
-}
-
 static void
 time_str(int64_t ts, char *buf, size_t size)
 {
@@ -89,7 +69,7 @@ jb_puts(struct jbuf *b, const char *s)
 	jb_put(b, s, strlen(s));
 }
 
-/* A JSON string literal, escaped as wk_json_str does. */
+/* A JSON string literal: quotes, backslashes and control bytes escaped. */
 static void
 jb_str(struct jbuf *b, const char *s)
 {

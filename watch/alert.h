@@ -74,7 +74,4 @@ size_t wk_alert_json(const wk_alert *a, char *buf, size_t size)
 /* Copies one evidence line (control characters shown as '?'). */
 void wk_alert_evidence(wk_alert *a, const char *line, size_t len);
 
-/* Appends a JSON string literal of s (n bytes) to out. */
-void wk_json_str(FILE *out, const char *s, size_t n);
-
 #endif

@@ -259,6 +259,15 @@ recent_key(const wk_detect *d, wk_str s)
 	return s.n > 0 ? wk_hash(s.p, s.n, d->t[T_TALKERS].seed ^ 0x2545f491u) : 0;
 }
 
+static int failed(const wk_event *ev);
+
+/* The lines kept for evidence: sign-ins and failed attempts. */
+static int
+rememberable(const wk_event *ev)
+{
+	return ev->kind == WK_AUTH_OK || failed(ev);
+}
+
 /* Keeps a sign-in line (the current one is then the newest). */
 static void
 remember(wk_detect *d, const wk_event *ev, const char *line, size_t len)
@@ -275,17 +284,19 @@ enum { BY_SRC = 1, BY_USER = 2 };
 
 /*
  * Sends an alert of a sign-in rule with up to WK_EVIDENCE_MAX of the newest
- * remembered lines of the same source and/or user (by), oldest first; the
- * line that fired it is the newest of them.
+ * remembered lines of the same source and/or user (by), oldest first, the
+ * line that fired it last: it is the newest remembered one when it is a
+ * sign-in line; any other (a proxy request naming its user) is added.
  */
 static void
-alert_send_recent(wk_detect *d, wk_alert *a, const wk_event *ev, int by)
+alert_send_recent(wk_detect *d, wk_alert *a, const wk_event *ev, const char *line, size_t len,
+		  int by)
 {
 	uint64_t src = recent_key(d, ev->src), user = recent_key(d, ev->user);
 	const struct recent_line *pick[WK_EVIDENCE_MAX];
-	int n = 0;
+	int n = 0, own = rememberable(ev), room = own ? WK_EVIDENCE_MAX : WK_EVIDENCE_MAX - 1;
 
-	for (unsigned i = 1; i <= RECENT && n < WK_EVIDENCE_MAX; i++) {
+	for (unsigned i = 1; i <= RECENT && n < room; i++) {
 		const struct recent_line *r = &d->recent[(d->recent_next - i) % RECENT];
 		if (r->src == 0 && r->user == 0)
 			break;
@@ -296,6 +307,8 @@ alert_send_recent(wk_detect *d, wk_alert *a, const wk_event *ev, int by)
 		n--;
 		wk_alert_evidence(a, pick[n]->text, pick[n]->len);
 	}
+	if (!own)
+		wk_alert_evidence(a, line, len);
 	wk_alert_emit(d->sink, a);
 }
 
@@ -457,7 +470,7 @@ first_report(wk_detect *d, wk_event *ev)
 /* ---- 1. brute force, spraying, distributed attempts (A5, E1) ------------- */
 
 static void
-detect_failures(wk_detect *d, const wk_event *ev)
+detect_failures(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -477,7 +490,7 @@ detect_failures(wk_detect *d, const wk_event *ev)
 				 "%u failed sign-ins for one account from one source within %u s",
 				 e->count, c->brute_window);
 			alert_keys(&a, "user", ev->user, "source", ev->src);
-			alert_send_recent(d, &a, ev, BY_SRC | BY_USER);
+			alert_send_recent(d, &a, ev, line, len, BY_SRC | BY_USER);
 		}
 	}
 	/* Many accounts from one source: password spraying. */
@@ -494,7 +507,7 @@ detect_failures(wk_detect *d, const wk_event *ev)
 				 "(password spraying), e.g. %s, %s, %s",
 				 e->ndistinct, c->spray_window, e->shown[0], e->shown[1], e->shown[2]);
 			alert_keys(&a, "source", ev->src, NULL, EMPTY);
-			alert_send_recent(d, &a, ev, BY_SRC);
+			alert_send_recent(d, &a, ev, line, len, BY_SRC);
 		}
 	}
 	/* One account from many sources. */
@@ -511,7 +524,7 @@ detect_failures(wk_detect *d, const wk_event *ev)
 				 e->ndistinct, c->distributed_window, e->shown[0], e->shown[1],
 				 e->shown[2]);
 			alert_keys(&a, "user", ev->user, NULL, EMPTY);
-			alert_send_recent(d, &a, ev, BY_USER);
+			alert_send_recent(d, &a, ev, line, len, BY_USER);
 		}
 	}
 }
@@ -519,7 +532,7 @@ detect_failures(wk_detect *d, const wk_event *ev)
 /* ---- 2. one user, several addresses at once (E1) ------------------------- */
 
 static void
-detect_multi_ip(wk_detect *d, const wk_event *ev)
+detect_multi_ip(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -545,7 +558,7 @@ detect_multi_ip(wk_detect *d, const wk_event *ev)
 			 e->ndistinct, c->multi_window, e->shown[0], e->shown[1],
 			 e->ndistinct > 2 ? ", " : "", e->ndistinct > 2 ? e->shown[2] : "");
 		alert_keys(&a, "user", ev->user, NULL, EMPTY);
-		alert_send_recent(d, &a, ev, BY_USER);
+		alert_send_recent(d, &a, ev, line, len, BY_USER);
 	}
 }
 
@@ -575,7 +588,7 @@ off_hours(const wk_config *c, int64_t ts)
 }
 
 static void
-detect_offhours(wk_detect *d, const wk_event *ev)
+detect_offhours(wk_detect *d, const wk_event *ev, const char *line, size_t len)
 {
 	const wk_config *c = &d->cfg;
 	char key[256];
@@ -594,7 +607,7 @@ detect_offhours(wk_detect *d, const wk_event *ev)
 			 "%u sign-ins outside business hours from one terminal within %u days",
 			 e->count, c->offhours_window / 86400);
 		alert_keys(&a, "user", ev->user, "source", ev->src);
-		alert_send_recent(d, &a, ev, BY_SRC | BY_USER);
+		alert_send_recent(d, &a, ev, line, len, BY_SRC | BY_USER);
 	}
 }
 
@@ -887,11 +900,10 @@ bucket_of(const wk_config *c, int64_t ts)
 static int
 quiet_bucket(const wk_config *c, int64_t b)
 {
-	int64_t start = b * c->volume_bucket - c->tz_offset; /* UTC */
+	int64_t local = b * c->volume_bucket; /* the bucket's start, local time */
 
-	int64_t day = (start + c->tz_offset) / 86400;
-
-	return c->volume_bucket < 86400 ? off_hours(c, start) : day_off(c, day);
+	return c->volume_bucket < 86400 ? off_hours(c, local - c->tz_offset)
+					: day_off(c, local / 86400);
 }
 
 static void
@@ -1197,15 +1209,15 @@ wk_detect_event(wk_detect *d, const wk_event *in, const char *line, size_t len)
 	ev->dst = canonical_addr(ev->dst, dst, sizeof(dst));
 	if (!first_report(d, ev))
 		return;
-	if (ev->kind == WK_AUTH_OK || failed(ev))
+	if (rememberable(ev))
 		remember(d, ev, line, len);
 	if (ev->src.n > 0) {
 		wk_entry *e = wk_table_get(&d->t[T_TALKERS], ev->src.p, ev->src.n, ev->ts, 0);
 		e->count++;
 	}
-	detect_failures(d, ev);
-	detect_multi_ip(d, ev);
-	detect_offhours(d, ev);
+	detect_failures(d, ev, line, len);
+	detect_multi_ip(d, ev, line, len);
+	detect_offhours(d, ev, line, len);
 	detect_trap(d, ev, line, len);
 	detect_connect(d, ev, line, len);
 	detect_beacon(d, ev, line, len);

@@ -1,5 +1,4 @@
 /* watch/sink_webhook.c - alerts POSTed to a webhook (see sink_webhook.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "curl_load.h"
+#include "sekisho/access.h"
 #include "sink_webhook.h"
 
 #define ATTEMPTS 3           /* per alert, while the receiver is answering */
@@ -127,13 +127,7 @@ wk_webhook_cleartext(const char *url)
 
 	if (u != NULL && C->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    C->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-	{
-		struct in_addr a4;
-		int loopback = (inet_pton(AF_INET, host, &a4) == 1 &&
-				(ntohl(a4.s_addr) >> 24) == 127) ||
-			       strcmp(host, "[::1]") == 0 || strcasecmp(host, "localhost") == 0;
-		r = strcmp(scheme, "http") == 0 && !loopback;
-	}
+		r = strcmp(scheme, "http") == 0 && !sk_addr_loopback(host);
 	C->free(scheme);
 	C->free(host);
 	C->url_cleanup(u);

@@ -91,8 +91,7 @@ wk_source_open(wk_input *s, dev_t dev, ino_t ino, uint64_t offset)
 		/* Following, this is tried five times a second: say it once (and
 		 * again only if the reason changes), not a line per try. */
 		if (errno != s->open_errno)
-			fprintf(stderr, "sekisho-watch: %s: %s%s\n", s->path, strerror(errno),
-				errno == ENOENT ? "" : " (retrying quietly)");
+			fprintf(stderr, "sekisho-watch: %s: %s\n", s->path, strerror(errno));
 		s->open_errno = errno;
 		return -1;
 	}

@@ -143,6 +143,13 @@ int sk_access_normalize_path(const char *in, char *out, size_t size);
 /* "10.0.0.0/8", "192.0.2.7", "2001:db8::/32" -> net. SK_ERR_INVALID otherwise. */
 int sk_cidr_parse(const char *s, sk_cidr *net);
 
+/*
+ * 1 when addr reaches only this machine: "localhost", 127.0.0.0/8 (also
+ * IPv4-mapped), ::1, or "[::1]" as a URL writes it.  0 for anything else,
+ * host names included (they may resolve anywhere).
+ */
+int sk_addr_loopback(const char *addr);
+
 /* 1 when the textual address addr lies in net. */
 int sk_cidr_match(const sk_cidr *net, const char *addr);
 

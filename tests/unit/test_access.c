@@ -223,6 +223,28 @@ test_cidr(void **state)
 	assert_int_equal(sk_cidr_parse("fe80::1/129", &n), SK_ERR_INVALID);
 }
 
+/* What sekishod and sekisho-watch's webhook call "only this machine". */
+static void
+test_addr_loopback(void **state)
+{
+	(void)state;
+	assert_true(sk_addr_loopback("127.0.0.1"));
+	assert_true(sk_addr_loopback("127.9.8.7"));
+	assert_true(sk_addr_loopback("::1"));
+	assert_true(sk_addr_loopback("[::1]"));
+	assert_true(sk_addr_loopback("::ffff:127.0.0.1"));
+	assert_true(sk_addr_loopback("LocalHost"));
+	assert_false(sk_addr_loopback("0.0.0.0"));
+	assert_false(sk_addr_loopback("::"));
+	assert_false(sk_addr_loopback("128.0.0.1"));
+	assert_false(sk_addr_loopback("::2"));
+	assert_false(sk_addr_loopback("::ffff:10.0.0.1"));
+	assert_false(sk_addr_loopback("localhost.evil.test"));
+	assert_false(sk_addr_loopback("[::1"));
+	assert_false(sk_addr_loopback(""));
+	assert_false(sk_addr_loopback(NULL));
+}
+
 static void
 test_redirect(void **state)
 {
@@ -351,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_first_match_wins),
 		cmocka_unit_test(test_users_networks_step_up),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_addr_loopback),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_host_in_domain),

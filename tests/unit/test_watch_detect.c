@@ -162,6 +162,13 @@ test_multi_ip(void **state)
 	feed(&f, WK_AUTH_OK, T0 + 4100, "sato", "172.16.3.4");
 	assert_int_equal(alerts(&f, "auth.multi_ip"), 1);
 	assert_non_null(strstr(f.buf, "10.0.0.77, 172.16.3.4"));
+	/* Fired by a proxy request naming its user: that line is the evidence's
+	 * last, after the user's earlier sign-in. */
+	feed(&f, WK_AUTH_OK, T0 + 5000, "kato", "10.0.0.8");
+	feed(&f, WK_PROXY, T0 + 5001, "kato", "10.0.0.9");
+	assert_int_equal(alerts(&f, "auth.multi_ip"), 2);
+	assert_non_null(strstr(f.buf, "\"evidence\":[\"1795328600 kato from 10.0.0.8\","
+				      "\"1795328601 kato from 10.0.0.9\"]"));
 	stop(&f);
 }
 
